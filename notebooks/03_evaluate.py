@@ -1,0 +1,22 @@
+# %% [markdown]
+# # 03 Evaluation and model card
+# Reconstruction accuracy on the held-out ZINC250k test split (greedy decode of mu, canonical exact match) and
+# validity, uniqueness and novelty of `n_prior_samples` prior samples z ~ N(0, I). Written to
+# `models/<model>/model-card.json` and `.md` together with data checksums, config hash, library versions and
+# training time.
+
+# %%
+import json
+from molnav_vae.config import load_config
+from molnav_vae.data import load_prepared
+from molnav_vae.evaluate import evaluate, write_model_card
+from molnav_vae.train import load_trained
+
+cfg = load_config()
+model, vocab, state = load_trained(cfg)
+_, splits = load_prepared(cfg)
+summary = json.loads((cfg.work_dir / "data_summary.json").read_text())
+card = evaluate(cfg, model, vocab, splits, state, summary)
+write_model_card(cfg, card)
+print(json.dumps({"reconstruction": card["evaluation"]["reconstruction"]["reconstruction_accuracy"],
+                  **{k: card["evaluation"]["prior"][k] for k in ("validity", "uniqueness", "novelty")}}, indent=1))
