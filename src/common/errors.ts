@@ -1,0 +1,41 @@
+/**
+ * Typed API errors. Every error a client can cause carries a stable `code` in GraphQL `extensions.code`;
+ * src/graphql/format-error.ts maps domain errors from the chemistry, model and store layers onto these codes.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'INVALID_SMILES'
+  | 'UNKNOWN_MOLECULE_NAME'
+  | 'MOLECULE_OUT_OF_DOMAIN'
+  | 'LIMIT_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'INVALID_CURSOR'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Base class of errors with a client-facing code and message. */
+export class MolnavError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'MolnavError';
+  }
+}
+
+/** A request argument is over a documented limit. */
+export class LimitExceededError extends MolnavError {
+  constructor(what: string, limit: number, got: number) {
+    super('LIMIT_EXCEEDED', `${what} is limited to ${limit}, got ${got}`, { limit, got });
+    this.name = 'LimitExceededError';
+  }
+}
+
+/** A stored object does not exist. */
+export class NotFoundError extends MolnavError {
+  constructor(what: string, id: string) {
+    super('NOT_FOUND', `${what} ${JSON.stringify(id)} not found`, { id });
+    this.name = 'NotFoundError';
+  }
+}

@@ -1,0 +1,53 @@
+import * as path from 'path';
+
+/** Repository root (dist/config/.. or src/config/..). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Explicit limits on every request. They are part of the API contract and listed in README.md ("Limits").
+ * Exceeding one returns a `LIMIT_EXCEEDED` or `BAD_USER_INPUT` GraphQL error; none is silently clipped.
+ */
+export const LIMITS = Object.freeze({
+  /** Characters in a SMILES or name argument. */
+  maxInputLength: 500,
+  /** Interpolation intervals (the path has steps + 1 points). */
+  minSteps: 2,
+  maxSteps: 50,
+  /** Molecules in one filterMolecules call. */
+  maxFilterBatch: 1000,
+  /** Oracle calls (scored distinct valid molecules) in one optimize call. */
+  minBudget: 10,
+  maxBudget: 2000,
+  /** Ranked results returned by optimize. */
+  maxTopK: 100,
+  /** Page size for candidates connections. */
+  maxPageSize: 200,
+  /** Depiction size in pixels. */
+  maxSvgSize: 1000,
+  /** Decode attempts per interpolation point (1 greedy + sampled retries). */
+  interpolationAttempts: 16,
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  modelDir: string;
+  executionProvider: string;
+}
+
+/** Typed configuration, read once from the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0..65535, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    production: env.NODE_ENV === 'production',
+    modelDir: path.resolve(REPO_ROOT, env.MOLNAV_MODEL_DIR ?? 'models/smiles-gru-vae-v1'),
+    executionProvider: env.MOLNAV_EP ?? 'auto',
+  };
+}
+
+/** Injection token of the AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
