@@ -1,0 +1,507 @@
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { decodeCursor, encodeCursor } from './cursor';
+import { openDatabase, type ResolvedDatabaseUrl } from './database';
+import {
+  ConflictError,
+  InvalidPageSizeError,
+  InvalidStateError,
+  NotFoundError,
+  StoreError,
+  StoreNotReadyError,
+  StoreValidationError,
+  mapPrismaError,
+} from './errors';
+import {
+  propertyColumns,
+  toCandidateRecord,
+  toJson,
+  toRunCandidateRecord,
+  toRunRecord,
+  validateItems,
+  validateRunKind,
+  validateSeed,
+} from './mappers';
+import {
+  CANDIDATE_ORDER_FIELDS,
+  CANDIDATE_PROPERTY_FIELDS,
+  MAX_PAGE_SIZE,
+  RUN_STATUSES,
+  type AddCandidateItem,
+  type CandidateOrderField,
+  type CandidateRecord,
+  type CompleteRunInput,
+  type CreateRunInput,
+  type ListCandidatesArgs,
+  type ListRunsArgs,
+  type Page,
+  type RunCandidateRecord,
+  type RunRecord,
+  type SortDirection,
+} from './types';
+
+/** Options of {@link StoreService}; all optional. Provide them with `StoreModule.forRoot(options)`. */
+export interface StoreOptions {
+  /** SQLite URL (`file:...`, relative paths against the repo root). Default: env DATABASE_URL, else
+   * `file:./data/molnav.db`. */
+  databaseUrl?: string;
+  /** Apply committed migrations on init (default true). */
+  migrate?: boolean;
+  /** Override the migrations folder (default `<repo root>/prisma/migrations`). */
+  migrationsDir?: string;
+}
+
+/** Injection token for {@link StoreOptions}. */
+export const STORE_OPTIONS = Symbol('STORE_OPTIONS');
+
+/** Largest number of items one `addCandidates` call accepts. */
+export const MAX_ADD_BATCH = 10_000;
+
+/** Rows per IN (...) list / createMany statement (well below SQLite's 32766 bound-parameter limit). */
+const CHUNK = 500;
+const TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 } as const;
+
+type Tx = Prisma.TransactionClient;
+
+function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+function validateFirst(first: unknown): number {
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new InvalidPageSizeError(`first must be an integer between 1 and ${MAX_PAGE_SIZE}, got ${String(first)}`);
+  }
+  return first;
+}
+
+function validateId(id: unknown, what: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw new StoreValidationError(`${what} must be a non-empty string`);
+  return id;
+}
+
+/**
+ * The store: runs, candidates and their links in SQLite through Prisma. The only code in molnav that touches Prisma;
+ * it returns domain records (src/store/types.ts) and throws {@link StoreError}s only.
+ *
+ * Concurrency: the SQLite driver adapter runs every query of this process on one connection, and only interactive
+ * transactions take its lock. A query issued by another request while a transaction is open would run *inside* that
+ * transaction (seeing uncommitted rows, and being rolled back with it). Every operation therefore runs through a
+ * FIFO queue, so operations never interleave; better-sqlite3 is synchronous, so no parallelism is lost.
+ */
+@Injectable()
+export class StoreService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(StoreService.name);
+  private readonly options: StoreOptions;
+  private client: PrismaClient | null = null;
+  private location: ResolvedDatabaseUrl | null = null;
+  private initPromise: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(@Optional() @Inject(STORE_OPTIONS) options?: StoreOptions) {
+    this.options = options ?? {};
+  }
+
+  /** Creates and initialises a store outside Nest (scripts, tests). Call {@link close} when done. */
+  static async open(options: StoreOptions = {}): Promise<StoreService> {
+    const store = new StoreService(options);
+    await store.init();
+    return store;
+  }
+
+  /** Nest hook: {@link init}. */
+  async onModuleInit(): Promise<void> {
+    await this.init();
+  }
+
+  /** Nest hook: {@link close}. */
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * Resolves the database file, applies pending committed migrations (fresh or existing file; idempotent) and
+   * connects. Safe to call more than once.
+   *
+   * @throws MigrationError when a migration fails; StoreError for an unusable DATABASE_URL.
+   */
+  init(): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreNotReadyError('Store has been closed'));
+    this.initPromise ??= (async () => {
+      try {
+        const opened = await openDatabase(this.options);
+        this.client = opened.client;
+        this.location = opened.location;
+        const m = opened.migrations;
+        if (m) {
+          for (const w of m.warnings) this.logger.warn(w);
+          if (m.applied.length > 0) this.logger.log(`Applied migrations to ${opened.location.filePath}: ${m.applied.join(', ')}`);
+        }
+      } catch (e) {
+        this.initPromise = null;
+        throw e instanceof StoreError ? e : new StoreError(`Cannot open the store: ${(e as Error).message}`, { cause: e });
+      }
+    })();
+    return this.initPromise;
+  }
+
+  /** Waits for queued operations, then disconnects. Later calls throw StoreNotReadyError. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.$disconnect();
+  }
+
+  /** Absolute path of the SQLite file (null before init). */
+  get databaseFile(): string | null {
+    return this.location?.filePath ?? null;
+  }
+
+  /** Runs `fn` after all earlier operations finished, mapping errors to StoreErrors. */
+  private exclusive<T>(fn: (db: PrismaClient) => Promise<T>, notFound?: { entity: 'Run' | 'Candidate'; id: string | number }): Promise<T> {
+    const db = this.client;
+    if (!db || this.closed) return Promise.reject(new StoreNotReadyError('Store is not initialised (call init() / onModuleInit())'));
+    const run = this.queue.then(async () => {
+      try {
+        return await fn(db);
+      } catch (e) {
+        throw mapPrismaError(e, notFound);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True when the database answers a trivial query. Never throws. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.exclusive((db) => db.$queryRaw`SELECT 1`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Runs
+
+  /**
+   * Records a new run with status RUNNING; `createdAt` = `startedAt` = now.
+   *
+   * @throws StoreValidationError for a kind that is not an upper-case identifier, an empty modelVersion, a seed that is
+   *   not a safe integer, or params that are not JSON-serialisable.
+   */
+  async createRun(input: CreateRunInput): Promise<RunRecord> {
+    const kind = validateRunKind(input?.kind);
+    if (typeof input.modelVersion !== 'string' || input.modelVersion.trim() === '') {
+      throw new StoreValidationError('modelVersion must be a non-empty string');
+    }
+    const paramsJson = toJson(input.params ?? null, 'params') ?? 'null';
+    const seed = validateSeed(input.seed);
+    return this.exclusive(async (db) => {
+      const now = new Date();
+      const data: Prisma.RunCreateInput = { kind, paramsJson, modelVersion: input.modelVersion, seed, status: 'RUNNING', createdAt: now, startedAt: now };
+      return toRunRecord(await db.run.create({ data }));
+    });
+  }
+
+  /**
+   * Finishes a PENDING or RUNNING run: sets status, `finishedAt` = now and `durationMs` = finishedAt - startedAt
+   * (milliseconds; startedAt defaults to finishedAt for a run that never started). `error` is stored for FAILED runs.
+   *
+   * @throws NotFoundError when the run does not exist; InvalidStateError when it already finished;
+   *   StoreValidationError for another status or unserialisable stats.
+   */
+  async completeRun(id: string, input: CompleteRunInput): Promise<RunRecord> {
+    validateId(id, 'run id');
+    if (input?.status !== 'SUCCEEDED' && input?.status !== 'FAILED') {
+      throw new StoreValidationError(`status must be SUCCEEDED or FAILED, got ${String(input?.status)}`);
+    }
+    if (input.error !== undefined && input.error !== null && typeof input.error !== 'string') {
+      throw new StoreValidationError('error must be a string');
+    }
+    const statsJson = toJson(input.stats, 'stats');
+    return this.exclusive(async (db) => {
+      const run = await db.run.findUnique({ where: { id } });
+      if (!run) throw new NotFoundError('Run', id);
+      if (run.status !== 'RUNNING' && run.status !== 'PENDING') {
+        throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
+      }
+      const finishedAt = new Date();
+      const startedAt = run.startedAt ?? finishedAt;
+      const { count } = await db.run.updateMany({
+        where: { id, status: run.status }, // guards against another process finishing it meanwhile
+        data: {
+          status: input.status,
+          error: input.status === 'FAILED' ? (input.error ?? null) : null,
+          statsJson,
+          startedAt,
+          finishedAt,
+          durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
+        },
+      });
+      if (count !== 1) throw new InvalidStateError(`Run ${id} was finished concurrently`);
+      return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
+    }, { entity: 'Run', id });
+  }
+
+  /** The run, or null when there is none with this id. */
+  async getRun(id: string): Promise<RunRecord | null> {
+    if (typeof id !== 'string' || id.length === 0) return null;
+    return this.exclusive(async (db) => {
+      const row = await db.run.findUnique({ where: { id } });
+      return row ? toRunRecord(row) : null;
+    });
+  }
+
+  /**
+   * Deletes a run and (cascade) its candidate links; the candidates themselves stay.
+   * @returns false when there was no such run.
+   */
+  async deleteRun(id: string): Promise<boolean> {
+    if (typeof id !== 'string' || id.length === 0) return false;
+    return this.exclusive(async (db) => (await db.run.deleteMany({ where: { id } })).count === 1);
+  }
+
+  /**
+   * Runs, newest first (`createdAt` DESC, ties by id), optionally of one kind and/or status.
+   *
+   * @throws InvalidPageSizeError when `first` is not an integer in 1..{@link MAX_PAGE_SIZE};
+   *   InvalidCursorError for a malformed cursor or one issued by another list.
+   */
+  async listRuns(args: ListRunsArgs): Promise<Page<RunRecord>> {
+    const first = validateFirst(args?.first);
+    const where: Prisma.RunWhereInput = {};
+    let afterWhere: Prisma.RunWhereInput | null = null;
+    if (args.kind !== undefined && args.kind !== null) where.kind = validateRunKind(args.kind);
+    if (args.status !== undefined && args.status !== null) {
+      if (!(RUN_STATUSES as readonly string[]).includes(args.status)) throw new StoreValidationError(`Unknown run status ${String(args.status)}`);
+      where.status = args.status;
+    }
+    if (args.after !== undefined && args.after !== null) {
+      const c = decodeCursor<string>(args.after, { scope: 'runs', orderBy: 'createdAt', direction: 'DESC', idType: 'string' });
+      const at = new Date(c.key);
+      afterWhere = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: c.id } }] };
+    }
+    return this.exclusive(async (db) => {
+      const [rows, totalCount] = await Promise.all([
+        db.run.findMany({
+          where: afterWhere ? { AND: [where, afterWhere] } : where,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          take: first + 1,
+        }),
+        db.run.count({ where }),
+      ]);
+      const page = rows.slice(0, first);
+      const edges = page.map((row) => ({
+        cursor: encodeCursor({ scope: 'runs', orderBy: 'createdAt', direction: 'DESC', key: row.createdAt.getTime(), id: row.id }),
+        node: toRunRecord(row),
+      }));
+      return makePage(edges, totalCount, rows.length > first);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Candidates
+
+  /**
+   * Stores the molecules of a run and links them at their positions, all in one transaction: on any error nothing
+   * is written. Molecules are deduplicated by `canonicalSmiles` (a molecule seen in two runs, or twice in one run, is
+   * stored once and linked at each position). Existing molecules keep their stored properties (they are a function of
+   * the structure); only a missing inchiKey is filled in.
+   *
+   * @returns the new links, ordered by position, each with its candidate.
+   * @throws StoreValidationError before any write for a bad item (empty SMILES, non-finite or non-integer property,
+   *   bad position, position repeated in the batch, unserialisable meta) or more than {@link MAX_ADD_BATCH} items;
+   *   NotFoundError when the run does not exist; ConflictError when the run already has a candidate at one of the
+   *   positions.
+   */
+  async addCandidates(runId: string, items: readonly AddCandidateItem[]): Promise<RunCandidateRecord[]> {
+    validateId(runId, 'runId');
+    if (Array.isArray(items) && items.length > MAX_ADD_BATCH) {
+      throw new StoreValidationError(`At most ${MAX_ADD_BATCH} items per addCandidates call, got ${items.length}`);
+    }
+    const validated = validateItems(items);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.exclusive((db) => db.$transaction((tx) => this.addCandidatesTx(tx, runId, validated), TX_OPTIONS), {
+          entity: 'Run',
+          id: runId,
+        });
+      } catch (e) {
+        // Another process inserted one of the molecules between our lookup and insert: the transaction rolled back,
+        // and a retry will find the row.
+        const raced = e instanceof ConflictError && e.fields.includes('canonicalSmiles');
+        if (!raced || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private async addCandidatesTx(tx: Tx, runId: string, validated: ReturnType<typeof validateItems>): Promise<RunCandidateRecord[]> {
+    const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true } });
+    if (!run) throw new NotFoundError('Run', runId);
+    if (validated.length === 0) return [];
+
+    // First occurrence of each molecule in the batch gives its properties; the first non-null inchiKey is kept.
+    const bySmiles = new Map<string, { properties: AddCandidateItem['properties']; inchiKey: string | null }>();
+    for (const { item } of validated) {
+      const seen = bySmiles.get(item.canonicalSmiles);
+      if (!seen) bySmiles.set(item.canonicalSmiles, { properties: item.properties, inchiKey: item.inchiKey ?? null });
+      else if (seen.inchiKey === null && item.inchiKey) seen.inchiKey = item.inchiKey;
+    }
+    const smiles = [...bySmiles.keys()];
+
+    const existing = new Map<string, { id: number; inchiKey: string | null }>();
+    for (const part of chunks(smiles)) {
+      const rows = await tx.candidate.findMany({ where: { canonicalSmiles: { in: part } }, select: { id: true, canonicalSmiles: true, inchiKey: true } });
+      for (const r of rows) existing.set(r.canonicalSmiles, r);
+    }
+
+    const createdAt = new Date();
+    const missing = smiles.filter((s) => !existing.has(s));
+    for (const part of chunks(missing)) {
+      await tx.candidate.createMany({
+        data: part.map((s) => {
+          const it = bySmiles.get(s)!;
+          return { canonicalSmiles: s, inchiKey: it.inchiKey, ...propertyColumns(it.properties), createdAt };
+        }),
+      });
+    }
+    for (const [s, row] of existing) {
+      const inchiKey = bySmiles.get(s)!.inchiKey;
+      if (row.inchiKey === null && inchiKey) await tx.candidate.update({ where: { id: row.id }, data: { inchiKey } });
+    }
+
+    const ids = new Map<string, number>();
+    for (const [s, row] of existing) ids.set(s, row.id);
+    for (const part of chunks(missing)) {
+      const rows = await tx.candidate.findMany({ where: { canonicalSmiles: { in: part } }, select: { id: true, canonicalSmiles: true } });
+      for (const r of rows) ids.set(r.canonicalSmiles, r.id);
+    }
+
+    const links = validated.map((v) => ({
+      runId,
+      candidateId: ids.get(v.item.canonicalSmiles)!,
+      position: v.item.position,
+      score: v.score,
+      t: v.t,
+      metaJson: v.metaJson,
+    }));
+    for (const part of chunks(links)) await tx.runCandidate.createMany({ data: part });
+
+    const positions = links.map((l) => l.position);
+    const out: RunCandidateRecord[] = [];
+    for (const part of chunks(positions)) {
+      const rows = await tx.runCandidate.findMany({ where: { runId, position: { in: part } }, include: { candidate: true } });
+      out.push(...rows.map(toRunCandidateRecord));
+    }
+    return out.sort((a, b) => a.position - b.position);
+  }
+
+  /**
+   * The run's candidates ordered by position, each with its molecule.
+   * @throws NotFoundError when the run does not exist.
+   */
+  async getRunCandidates(runId: string): Promise<RunCandidateRecord[]> {
+    return this.exclusive(async (db) => {
+      const run = await db.run.findUnique({
+        where: { id: typeof runId === 'string' ? runId : '' },
+        select: { candidates: { orderBy: { position: 'asc' }, include: { candidate: true } } },
+      });
+      if (!run) throw new NotFoundError('Run', runId);
+      return run.candidates.map(toRunCandidateRecord);
+    });
+  }
+
+  /** The candidate with this id, or null. */
+  async getCandidate(id: number): Promise<CandidateRecord | null> {
+    if (!Number.isSafeInteger(id)) return null;
+    return this.exclusive(async (db) => {
+      const row = await db.candidate.findUnique({ where: { id } });
+      return row ? toCandidateRecord(row) : null;
+    });
+  }
+
+  /** The candidate with this canonical SMILES (exact match), or null. */
+  async getCandidateBySmiles(canonicalSmiles: string): Promise<CandidateRecord | null> {
+    if (typeof canonicalSmiles !== 'string' || canonicalSmiles === '') return null;
+    return this.exclusive(async (db) => {
+      const row = await db.candidate.findUnique({ where: { canonicalSmiles } });
+      return row ? toCandidateRecord(row) : null;
+    });
+  }
+
+  /**
+   * A page of candidates, Relay style: ordered by `orderBy` (any numeric property, `createdAt` or `id`; default
+   * `createdAt`) in `direction` (default DESC), ties broken by id in the same direction, so walking pages with
+   * `after: endCursor` visits every matching row exactly once. Filters: `runId` (candidates linked to that run) and
+   * inclusive min/max bounds on properties. `totalCount` counts all matches, ignoring the cursor.
+   *
+   * @throws InvalidPageSizeError when `first` is not an integer in 1..{@link MAX_PAGE_SIZE}; StoreValidationError for
+   *   an unknown orderBy or direction, or a non-finite filter bound; InvalidCursorError for a malformed cursor, or one issued by another
+   *   list or for another ordering.
+   */
+  async listCandidates(args: ListCandidatesArgs): Promise<Page<CandidateRecord>> {
+    const first = validateFirst(args?.first);
+    const orderBy: CandidateOrderField = args.orderBy ?? 'createdAt';
+    if (!CANDIDATE_ORDER_FIELDS.includes(orderBy)) throw new StoreValidationError(`Cannot order candidates by ${String(orderBy)}`);
+    const direction: SortDirection = args.direction ?? 'DESC';
+    if (direction !== 'ASC' && direction !== 'DESC') throw new StoreValidationError(`direction must be ASC or DESC, got ${String(direction)}`);
+    const filters: Prisma.CandidateWhereInput[] = [];
+    if (args.runId !== undefined && args.runId !== null) filters.push({ runs: { some: { runId: validateId(args.runId, 'runId') } } });
+    for (const [field, range] of Object.entries(args.filters ?? {})) {
+      if (!(CANDIDATE_PROPERTY_FIELDS as readonly string[]).includes(field)) throw new StoreValidationError(`Cannot filter candidates by ${field}`);
+      if (range === undefined || range === null) continue;
+      const bound: { gte?: number; lte?: number } = {};
+      for (const [k, op] of [['min', 'gte'], ['max', 'lte']] as const) {
+        const v = range[k];
+        if (v === undefined || v === null) continue;
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new StoreValidationError(`filters.${field}.${k} must be a finite number`);
+        bound[op] = v;
+      }
+      if (Object.keys(bound).length > 0) filters.push({ [field]: bound });
+    }
+    let afterWhere: Prisma.CandidateWhereInput | null = null;
+    if (args.after !== undefined && args.after !== null) {
+      const c = decodeCursor<number>(args.after, { scope: 'candidates', orderBy, direction, idType: 'number' });
+      const cmp = direction === 'ASC' ? 'gt' : 'lt';
+      if (orderBy === 'id') {
+        afterWhere = { id: { [cmp]: c.id } };
+      } else {
+        const key = orderBy === 'createdAt' ? new Date(c.key) : c.key;
+        afterWhere = { OR: [{ [orderBy]: { [cmp]: key } }, { [orderBy]: key, id: { [cmp]: c.id } }] };
+      }
+    }
+    const where: Prisma.CandidateWhereInput = filters.length > 0 ? { AND: filters } : {};
+    const dir = direction === 'ASC' ? 'asc' : 'desc';
+    const order: Prisma.CandidateOrderByWithRelationInput[] = orderBy === 'id' ? [{ id: dir }] : [{ [orderBy]: dir }, { id: dir }];
+    return this.exclusive(async (db) => {
+      const [rows, totalCount] = await Promise.all([
+        db.candidate.findMany({ where: afterWhere ? { AND: [...filters, afterWhere] } : where, orderBy: order, take: first + 1 }),
+        db.candidate.count({ where }),
+      ]);
+      const page = rows.slice(0, first);
+      const edges = page.map((row) => {
+        const node = toCandidateRecord(row);
+        const key = orderBy === 'createdAt' ? row.createdAt.getTime() : orderBy === 'id' ? row.id : node.properties[orderBy];
+        return { cursor: encodeCursor({ scope: 'candidates', orderBy, direction, key, id: row.id }), node };
+      });
+      return makePage(edges, totalCount, rows.length > first);
+    });
+  }
+}
+
+function makePage<T>(edges: { cursor: string; node: T }[], totalCount: number, hasNextPage: boolean): Page<T> {
+  return {
+    items: edges.map((e) => e.node),
+    edges,
+    totalCount,
+    hasNextPage,
+    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+  };
+}

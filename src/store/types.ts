@@ -1,0 +1,178 @@
+/**
+ * Domain types of the store. These are what the rest of molnav sees: Prisma's generated row types never leave
+ * src/store/ (rows are mapped by src/store/mappers.ts).
+ */
+
+/** Largest `first` accepted by the paginated list methods (matches `LIMITS.maxPageSize` of the API). */
+export const MAX_PAGE_SIZE = 200;
+
+/** Run kinds used by molnav today. Other upper-case identifiers (`/^[A-Z][A-Z0-9_]{0,63}$/`) are accepted too. */
+export const KNOWN_RUN_KINDS = ['INTERPOLATE', 'OPTIMIZE'] as const;
+/** What a run did; stored as a plain string so new kinds need no migration. */
+export type RunKind = (typeof KNOWN_RUN_KINDS)[number] | (string & {});
+
+export const RUN_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Terminal statuses accepted by `completeRun`. */
+export type RunOutcome = 'SUCCEEDED' | 'FAILED';
+
+/** RDKit descriptors stored as typed columns (so they can be filtered and ordered). Same shape as the API's
+ * MolecularProperties. Integer-valued fields must be non-negative integers; all values must be finite. */
+export interface CandidateProperties {
+  /** Average molecular weight, g/mol (Da). */
+  mw: number;
+  /** Crippen cLogP, log units. */
+  clogp: number;
+  /** Topological polar surface area, Å². */
+  tpsa: number;
+  /** Hydrogen-bond donors (integer). */
+  hbd: number;
+  /** Hydrogen-bond acceptors (integer). */
+  hba: number;
+  /** Rotatable bonds (integer). */
+  rotatableBonds: number;
+  /** Heavy atoms (integer). */
+  heavyAtoms: number;
+  /** Aromatic rings (integer). */
+  aromaticRings: number;
+  /** QED drug-likeness, 0..1. */
+  qed: number;
+  /** Synthetic accessibility, 1 (easy) .. 10 (hard). */
+  sa: number;
+  /** Penalised logP. */
+  plogp: number;
+}
+
+export const FLOAT_PROPERTIES = ['mw', 'clogp', 'tpsa', 'qed', 'sa', 'plogp'] as const;
+export const INT_PROPERTIES = ['hbd', 'hba', 'rotatableBonds', 'heavyAtoms', 'aromaticRings'] as const;
+/** Every numeric property, in display order. */
+export const CANDIDATE_PROPERTY_FIELDS = [
+  'mw', 'clogp', 'tpsa', 'hbd', 'hba', 'rotatableBonds', 'heavyAtoms', 'aromaticRings', 'qed', 'sa', 'plogp',
+] as const satisfies readonly (keyof CandidateProperties)[];
+export type CandidatePropertyField = (typeof CANDIDATE_PROPERTY_FIELDS)[number];
+
+/** A molecule to store. `canonicalSmiles` must already be RDKit-canonical: it is the deduplication key. */
+export interface CandidateInput {
+  canonicalSmiles: string;
+  inchiKey?: string | null;
+  properties: CandidateProperties;
+}
+
+/** A stored molecule. */
+export interface CandidateRecord {
+  /** Store-internal numeric id (stable, increasing with insertion order). */
+  id: number;
+  canonicalSmiles: string;
+  inchiKey: string | null;
+  properties: CandidateProperties;
+  /** When the molecule was first stored. */
+  createdAt: Date;
+}
+
+/** One item of `addCandidates`: a molecule plus its place in the run. Same shape as navigation's StoredCandidate. */
+export interface AddCandidateItem extends CandidateInput {
+  /** Order within the run (path index for interpolation, rank for optimisation); integer >= 0, unique per run. */
+  position: number;
+  /** Objective value or similarity, if any. */
+  score?: number | null;
+  /** Interpolation parameter in [0, 1], if any. */
+  t?: number | null;
+  /** Any JSON-serialisable extra data (stored as JSON text). */
+  meta?: unknown;
+}
+
+/** A candidate as it appears in one run. */
+export interface RunCandidateRecord {
+  runId: string;
+  position: number;
+  score: number | null;
+  t: number | null;
+  /** Parsed `meta` (undefined when none was stored). */
+  meta: unknown;
+  candidate: CandidateRecord;
+}
+
+export interface CreateRunInput {
+  kind: RunKind;
+  /** Request parameters; any JSON-serialisable value. */
+  params: unknown;
+  modelVersion: string;
+  /** RNG seed; a safe integer (|seed| <= 2^53 - 1) or null. */
+  seed: number | null;
+}
+
+export interface CompleteRunInput {
+  status: RunOutcome;
+  /** Error message (kept for FAILED runs; ignored otherwise). */
+  error?: string;
+  /** Summary statistics; any JSON-serialisable value. */
+  stats?: unknown;
+}
+
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  params: unknown;
+  modelVersion: string;
+  seed: number | null;
+  status: RunStatus;
+  error: string | null;
+  stats: unknown;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** finishedAt - startedAt, milliseconds. */
+  durationMs: number | null;
+}
+
+/** Fields `listCandidates` can order by: any numeric property, `createdAt` or `id`. Ties are broken by `id`. */
+export type CandidateOrderField = CandidatePropertyField | 'createdAt' | 'id';
+export const CANDIDATE_ORDER_FIELDS: readonly CandidateOrderField[] = [...CANDIDATE_PROPERTY_FIELDS, 'createdAt', 'id'];
+export type SortDirection = 'ASC' | 'DESC';
+
+/** Inclusive bounds on a numeric property. */
+export interface RangeFilter {
+  min?: number | null;
+  max?: number | null;
+}
+/** Property filters, e.g. `{ qed: { min: 0.6 }, mw: { max: 500 } }`; all must hold. */
+export type CandidateFilters = Partial<Record<CandidatePropertyField, RangeFilter>>;
+
+export interface ListCandidatesArgs {
+  /** Only candidates linked to this run (each listed once even if linked at several positions). */
+  runId?: string | null;
+  /** Default `createdAt`. */
+  orderBy?: CandidateOrderField | null;
+  /** Default `DESC` (newest / largest first). */
+  direction?: SortDirection | null;
+  /** Page size, 1..{@link MAX_PAGE_SIZE}. */
+  first: number;
+  /** `endCursor` (or an edge cursor) of the previous page, issued for the same orderBy and direction. */
+  after?: string | null;
+  filters?: CandidateFilters | null;
+}
+
+export interface ListRunsArgs {
+  kind?: RunKind | null;
+  status?: RunStatus | null;
+  /** Page size, 1..{@link MAX_PAGE_SIZE}. */
+  first: number;
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  /** Opaque cursor of this node; pass it as `after` to continue right after it. */
+  cursor: string;
+  node: T;
+}
+
+/** One page of a Relay-style connection. */
+export interface Page<T> {
+  items: T[];
+  edges: Edge<T>[];
+  /** Number of rows matching the filters (ignoring the cursor). */
+  totalCount: number;
+  hasNextPage: boolean;
+  /** Cursor of the last item, or null for an empty page. */
+  endCursor: string | null;
+}
