@@ -21,4 +21,4 @@ assert card["training"]["steps"] > 0
 print("tiny pipeline: reconstruction %.3f, prior validity %.3f (tiny model: numbers are not meaningful)"
       % (ev["reconstruction"]["reconstruction_accuracy"], ev["prior"]["validity"]))
 PY
-MOLNAV_PARITY_DIRS=notebooks/work/tiny/model npx jest --runInBand test/model/onnx-parity.spec.ts
+MOLNAV_TINY_MODEL_DIR=notebooks/work/tiny/model npx jest --runInBand test/model/onnx-parity.spec.ts

@@ -1,0 +1,165 @@
+/**
+ * Nest wrapper of the SMILES VAE: loads the model directory once at module init and exposes encode/decode.
+ *
+ * Configuration (read once, by {@link modelOptionsFromEnv}):
+ *   MOLNAV_MODEL_DIR    model directory; relative paths are taken from the repository root.
+ *                       Default `models/smiles-gru-vae-v1`.
+ *   MOLNAV_DEVICE       'cpu' (default), 'cuda' or 'auto'.
+ *   MOLNAV_ORT_THREADS  ONNX Runtime intra-op threads per session; default 1 (see onnx-backend.ts).
+ *   MOLNAV_MAX_BATCH    rows per ONNX run (larger requests are chunked); default 512.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { DecodeOptions } from './decoding';
+import { ModelNotLoadedError } from './errors';
+import { DecodedSequence, DEFAULT_MAX_BATCH, EncodedBatch, loadModel, LoadModelOptions, SmilesVae } from './model';
+import { Device, parseDevice } from './onnx-backend';
+
+/** Injection token of {@link ModelServiceOptions}. */
+export const MODEL_OPTIONS = Symbol('MODEL_OPTIONS');
+
+/** Default model directory, relative to the repository root. */
+export const DEFAULT_MODEL_DIR = 'models/smiles-gru-vae-v1';
+
+/** Options of {@link ModelService}. */
+export interface ModelServiceOptions extends LoadModelOptions {
+  /** Absolute model directory. */
+  modelDir: string;
+}
+
+/** The repository root: the nearest directory above this file with a package.json. */
+export function repoRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/**
+ * Reads the service options from the environment (see the file header for the variables).
+ * @throws {UnknownDeviceError} MOLNAV_DEVICE is not a known device
+ * @throws {Error} MOLNAV_ORT_THREADS or MOLNAV_MAX_BATCH is not a positive integer
+ */
+export function modelOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ModelServiceOptions {
+  const int = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const dir = env.MOLNAV_MODEL_DIR || DEFAULT_MODEL_DIR;
+  return {
+    modelDir: path.resolve(repoRoot(), dir),
+    device: env.MOLNAV_DEVICE ? parseDevice(env.MOLNAV_DEVICE) : ('cpu' as Device),
+    intraOpNumThreads: int('MOLNAV_ORT_THREADS'),
+    maxBatch: int('MOLNAV_MAX_BATCH') ?? DEFAULT_MAX_BATCH,
+  };
+}
+
+/**
+ * The SMILES VAE for the rest of the app. Latents are `Float32Array`s of shape [batch, latentDim], row-major.
+ * Every method throws {@link ModelNotLoadedError} before `onModuleInit` has finished or after `onModuleDestroy`.
+ */
+@Injectable()
+export class ModelService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ModelService.name);
+  private readonly options: ModelServiceOptions;
+  private model: SmilesVae | undefined;
+
+  constructor(@Optional() @Inject(MODEL_OPTIONS) options?: ModelServiceOptions) {
+    this.options = options ?? modelOptionsFromEnv();
+  }
+
+  /**
+   * Loads metadata, vocabulary and the three ONNX sessions; logs model version, execution provider and load time.
+   * @throws {ModelLoadError} the model directory is missing or broken
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.model) return;
+    const t0 = performance.now();
+    this.model = await loadModel(this.options.modelDir, { ...this.options, logger: this.options.logger ?? this.logger });
+    const m = this.model.metadata;
+    this.logger.log(
+      `loaded model ${m.modelVersion} from ${this.model.dir} on ${this.model.executionProvider.toUpperCase()} ` +
+        `(latent ${m.latentDim}, vocab ${m.vocabSize}, max_len ${m.maxLen}) in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
+  }
+
+  /** Releases the ONNX sessions. */
+  async onModuleDestroy(): Promise<void> {
+    await this.dispose();
+  }
+
+  /** Releases the ONNX sessions; idempotent. */
+  async dispose(): Promise<void> {
+    const m = this.model;
+    this.model = undefined;
+    if (m) await m.dispose();
+  }
+
+  /** The loaded model, for code that needs more than this service offers (benchmarks). */
+  get loaded(): SmilesVae {
+    if (!this.model) throw new ModelNotLoadedError();
+    return this.model;
+  }
+
+  /** Latent size D. */
+  get latentDim(): number {
+    return this.loaded.latentDim;
+  }
+
+  /** metadata.json `model_version`, e.g. 'smiles-gru-vae-v1'. */
+  get modelVersion(): string {
+    return this.loaded.modelVersion;
+  }
+
+  /** Execution provider in use: 'cpu' or 'cuda'. */
+  get executionProvider(): string {
+    return this.loaded.executionProvider;
+  }
+
+  /**
+   * Rows per ONNX run (default 512). encode/decode split larger requests into chunks of this size, so it bounds
+   * memory per run, not request size: the API layer must cap request sizes.
+   */
+  get maxBatch(): number {
+    return this.loaded.maxBatch;
+  }
+
+  /**
+   * Encodes canonical SMILES to posterior mean and log-variance.
+   * @param smiles B strings, expected RDKit canonical
+   * @returns mu, logvar: [B, latentDim] float32 row-major; `batch` = B, `dim` = latentDim
+   * @throws {UntokenizableSmilesError} | {OutOfVocabularyError} | {SmilesTooLongError} naming the input's `index`
+   * @throws {ModelRunError} ONNX Runtime failed
+   */
+  async encode(smiles: string[]): Promise<EncodedBatch> {
+    return this.loaded.encode(smiles);
+  }
+
+  /**
+   * Decodes latents to raw SMILES strings, which may be chemically invalid (the chemistry layer validates).
+   * @param z     [batch, latentDim] float32 row-major
+   * @param batch rows of z
+   * @param opts  strategy 'greedy' (default) | 'sample'; temperature (> 0, default 1), topK (>= 1), seed (uint32;
+   *              default random), maxSteps (1..max_decode_steps, default max_decode_steps). Greedy ignores
+   *              temperature, topK and seed.
+   * @returns batch strings
+   * @throws {InvalidLatentError} z length != batch * latentDim, or a NaN/Infinity value
+   * @throws {InvalidDecodeOptionsError} an option is out of range
+   * @throws {ModelRunError} ONNX Runtime failed
+   */
+  async decode(z: Float32Array, batch: number, opts?: DecodeOptions): Promise<string[]> {
+    return this.loaded.decode(z, batch, opts);
+  }
+
+  /** As {@link decode}, with token ids and whether each row emitted `<eos>` (false: cut at maxSteps). */
+  async decodeSequences(z: Float32Array, batch: number, opts?: DecodeOptions): Promise<DecodedSequence[]> {
+    return this.loaded.decodeSequences(z, batch, opts);
+  }
+}
