@@ -1,0 +1,697 @@
+/**
+ * molnav's chemistry toolkit: SMILES validation with reasons, canonical SMILES, InChIKey, descriptors, QED,
+ * SA score, penalised logP, ECFP4 fingerprints/Tanimoto, SVG depiction and salt stripping, on top of RDKit's WASM
+ * build (MinimalLib 2025.03). Pure TypeScript, no Nest; `ChemService` (chem.service.ts) wraps one instance.
+ *
+ * Memory: every JSMol created here is deleted in a `finally`; the query molecules compiled for QED live as long as
+ * the instance and are freed by `dispose()`.
+ */
+import type { JSMol } from './rdkit';
+import { ext, loadRDKit, RDKit, rdkitLogCapture } from './rdkit';
+import { elementSymbol } from './elements';
+import { InvalidSmilesError, ValidationCode } from './errors';
+import { cycleBasis, cyclomaticNumber, MolGraph, parseRdkitJson } from './graph';
+import { morganCounts as computeMorganCounts } from './morgan';
+import {
+  penalizedLogPFrom,
+  QedProperties,
+  qedFromProperties,
+  SaComponents,
+  saScoreFromComponents,
+  tanimotoBits,
+} from './scores';
+import { ChemTables, loadChemTables } from './tables';
+
+/** Longest SMILES string `validate()` accepts, in characters. */
+export const MAX_SMILES_LENGTH = 1000;
+
+/**
+ * Largest molecule (atoms, including any explicit H atoms) that is processed further. RDKit's canonical SMILES
+ * writer recurses along chains and overflows the WASM stack (which corrupts the module for every later call) for a
+ * linear chain of ~700 atoms; 500 keeps a margin and is far above any approved drug (max 121 heavy atoms).
+ */
+export const MAX_ATOMS = 500;
+
+/** ECFP4 as used for similarity: Morgan radius 2 folded to 2048 bits (Rogers & Hahn 2010). */
+export const ECFP4 = Object.freeze({ radius: 2, nBits: 2048 });
+
+/** Default and allowed depiction sizes, pixels. */
+export const SVG_DEFAULT_SIZE = Object.freeze({ width: 300, height: 200 });
+export const SVG_MIN_SIZE = 50;
+export const SVG_MAX_SIZE = 2000;
+
+/**
+ * The stable start of each validation reason. A reason is this text alone or followed by RDKit's explanation in
+ * parentheses, e.g. `SMILES syntax error (unclosed ring)` or
+ * `valence error (Explicit valence for atom # 0 C, 5, is greater than permitted)`.
+ */
+export const VALIDATION_REASONS: Readonly<Record<ValidationCode, string>> = Object.freeze({
+  EMPTY: 'empty input',
+  TOO_LONG: 'too long',
+  TOO_MANY_ATOMS: 'too many atoms',
+  WHITESPACE: 'contains whitespace or control characters',
+  SYNTAX: 'SMILES syntax error',
+  VALENCE: 'valence error',
+  KEKULIZATION: 'kekulization error',
+  SANITIZATION: 'sanitization failed',
+  NO_ATOMS: 'no atoms',
+});
+
+/** Result of `Chemistry.validate()`. */
+export interface ValidationResult {
+  valid: boolean;
+  /** RDKit canonical isomeric SMILES when valid, else null. */
+  canonicalSmiles: string | null;
+  /** Why the string was rejected (starts with a `VALIDATION_REASONS` entry), null when valid. */
+  reason: string | null;
+  /** Machine-readable reason, null when valid. */
+  code: ValidationCode | null;
+}
+
+/** Descriptors and scores of one molecule (all fragments, as given). */
+export interface MolecularProperties {
+  /** Average molecular weight, Da (RDKit `Descriptors.MolWt`). */
+  mw: number;
+  /** Crippen logP (Wildman & Crippen, J. Chem. Inf. Comput. Sci. 1999, 39, 868). */
+  clogp: number;
+  /** Topological polar surface area, Å² (Ertl, Rohde & Selzer, J. Med. Chem. 2000, 43, 3714; N and O only). */
+  tpsa: number;
+  /** H-bond donors (`rdMolDescriptors.CalcNumHBD`, = Lipinski.NumHDonors). */
+  hbd: number;
+  /** H-bond acceptors (`rdMolDescriptors.CalcNumHBA`, = Lipinski.NumHAcceptors). */
+  hba: number;
+  /** Rotatable bonds (`CalcNumRotatableBonds`, RDKit default = strict definition). */
+  rotatableBonds: number;
+  /** Heavy (Z > 1) atoms. */
+  heavyAtoms: number;
+  /** Aromatic rings (`CalcNumAromaticRings`). */
+  aromaticRings: number;
+  /** QED 0..1 (Bickerton et al. 2012; RDKit QED 1.1.0, mean weights). */
+  qed: number;
+  /** Synthetic accessibility 1 (easy) .. 10 (hard) (Ertl & Schuffenhauer 2009). */
+  sa: number;
+  /** JT-VAE normalised penalised logP (Jin et al. 2018), unitless. */
+  plogp: number;
+}
+
+/** Result of `Chemistry.describe()`. */
+export interface MoleculeDescription {
+  canonicalSmiles: string;
+  /** Standard InChIKey, or null when InChI generation fails. */
+  inchiKey: string | null;
+  properties: MolecularProperties;
+}
+
+/** Options of `Chemistry.create()`. */
+export interface ChemistryOptions {
+  /** An already loaded RDKit module (default: `loadRDKit()`). */
+  rdkit?: RDKit;
+  /** Preloaded tables (default: `loadChemTables(dataDir)`). */
+  tables?: ChemTables;
+  /** Data directory for the tables (default: `chemDataDir()`). */
+  dataDir?: string;
+}
+
+/** Descriptor keys of MinimalLib's `get_descriptors()` JSON that are used here. */
+interface Descriptors {
+  amw: number;
+  CrippenClogP: number;
+  tpsa: number;
+  NumHBD: number;
+  NumHBA: number;
+  NumRotatableBonds: number;
+  NumHeavyAtoms: number;
+  NumAromaticRings: number;
+  NumAtomStereoCenters: number;
+  NumSpiroAtoms: number;
+  NumBridgeheadAtoms: number;
+}
+
+/** SMARTS for QED's aromatic-ring count: aliphatic ring atoms bonded to a non-aromatic atom (RDKit QED.py). */
+const QED_ALIPHATIC_RING_SMARTS = '[$([A;R][!a])]';
+
+// Whitespace (incl. Unicode spaces) and C0/C1 control characters.
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The chemistry toolkit. Create with `Chemistry.create()`. Methods taking a SMILES:
+ * - `validate`, `canonical` never throw for bad chemistry;
+ * - `describe`, `properties`, `qed`, `qedProperties`, `saScore`, `saComponents`, `penalizedLogP`, `inchiKey`
+ *   return `null` for invalid SMILES;
+ * - `fingerprint`, `morganCounts`, `tanimoto`, `depictSvg`, `largestFragment` throw `InvalidSmilesError`.
+ */
+export class Chemistry {
+  private readonly acceptorQueries: JSMol[] = [];
+  private readonly alertQueries: JSMol[] = [];
+  private aliphaticRingQuery: JSMol | null = null;
+  private readonly deltaMassCache = new Map<string, number>();
+  private disposed = false;
+
+  /**
+   * Compiles the QED SMARTS. Prefer `Chemistry.create()`.
+   *
+   * @throws Error when a shipped SMARTS does not parse.
+   */
+  constructor(
+    readonly rdkit: RDKit,
+    readonly tables: ChemTables,
+  ) {
+    const compile = (smarts: string): JSMol => {
+      const q = rdkit.get_qmol(smarts);
+      if (!q) throw new Error(`cannot parse SMARTS ${smarts}`);
+      return q;
+    };
+    try {
+      for (const s of tables.qedAcceptorSmarts) this.acceptorQueries.push(compile(s));
+      for (const s of tables.qedAlertSmarts) this.alertQueries.push(compile(s));
+      this.aliphaticRingQuery = compile(QED_ALIPHATIC_RING_SMARTS);
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /**
+   * Loads RDKit (once per process) and the data tables, and builds a `Chemistry`.
+   *
+   * @throws ChemDataError when the tables are missing; Error when RDKit cannot be loaded.
+   */
+  static async create(opts: ChemistryOptions = {}): Promise<Chemistry> {
+    const rdkit = opts.rdkit ?? (await loadRDKit());
+    const tables = opts.tables ?? loadChemTables(opts.dataDir);
+    return new Chemistry(rdkit, tables);
+  }
+
+  /** RDKit release of the WASM module, e.g. "2025.03.4". */
+  get rdkitVersion(): string {
+    return this.rdkit.version();
+  }
+
+  /** Frees the compiled query molecules. The instance must not be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    for (const q of [...this.acceptorQueries, ...this.alertQueries]) q.delete();
+    this.acceptorQueries.length = 0;
+    this.alertQueries.length = 0;
+    this.aliphaticRingQuery?.delete();
+    this.aliphaticRingQuery = null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // validation and parsing
+
+  /**
+   * Checks a SMILES string. Multi-fragment SMILES (salts, mixtures) are valid. Never throws for bad input.
+   *
+   * Checks, in order: empty; longer than `MAX_SMILES_LENGTH`; whitespace or control characters (inputs are not
+   * trimmed); RDKit parse without sanitisation (failure: `SYNTAX`); sanitisation (`VALENCE`, `KEKULIZATION` or
+   * `SANITIZATION`, with RDKit's message when the log could be captured); at least one atom (`NO_ATOMS`); at most
+   * `MAX_ATOMS` atoms (`TOO_MANY_ATOMS`).
+   */
+  validate(smiles: string): ValidationResult {
+    const { mol, result } = this.parse(smiles);
+    mol?.delete();
+    return result;
+  }
+
+  /** RDKit canonical isomeric SMILES, or null when invalid (never throws for bad chemistry). */
+  canonical(smiles: string): string | null {
+    return this.validate(smiles).canonicalSmiles;
+  }
+
+  /**
+   * Parses `smiles`; on success the caller owns (and must delete) the returned molecule.
+   */
+  private parse(smiles: string): { mol: JSMol | null; result: ValidationResult } {
+    this.assertUsable();
+    const fail = (code: ValidationCode, detail?: string) => ({
+      mol: null,
+      result: {
+        valid: false,
+        canonicalSmiles: null,
+        reason: detail ? `${VALIDATION_REASONS[code]} (${detail})` : VALIDATION_REASONS[code],
+        code,
+      },
+    });
+    if (typeof smiles !== 'string' || smiles.length === 0) return fail('EMPTY');
+    if (smiles.length > MAX_SMILES_LENGTH) {
+      return fail('TOO_LONG', `${smiles.length} characters; maximum ${MAX_SMILES_LENGTH}`);
+    }
+    if (WHITESPACE_OR_CONTROL.test(smiles)) return fail('WHITESPACE');
+    // get_mol would read a leading '{' as RDKit/CommonChem JSON; no SMILES contains '{' (only CXSMILES extensions
+    // after a space, which is rejected above).
+    if (smiles.includes('{')) return fail('SYNTAX', "unexpected character '{'");
+
+    const log = rdkitLogCapture(this.rdkit);
+    log?.clear_buffer();
+    const mol = this.tryParse(smiles);
+    if (!mol) {
+      const messages = readLog(log?.get_buffer() ?? '');
+      log?.clear_buffer();
+      // Tell syntax errors from sanitisation errors by parsing again without sanitisation.
+      const raw = this.tryParse(smiles, JSON.stringify({ sanitize: false }));
+      raw?.delete();
+      log?.clear_buffer();
+      if (!raw) return fail('SYNTAX', syntaxDetail(messages));
+      const text = messages.join(' ');
+      if (/valence/i.test(text)) return fail('VALENCE', messages.find((m) => /valence/i.test(m)));
+      if (/kekuliz/i.test(text)) return fail('KEKULIZATION', messages.find((m) => /kekuliz/i.test(m)));
+      return fail('SANITIZATION', messages[0]);
+    }
+    log?.clear_buffer();
+    let ok = false;
+    try {
+      const numAtoms = ext(mol).get_num_atoms();
+      if (numAtoms === 0) return fail('NO_ATOMS');
+      if (numAtoms > MAX_ATOMS) return fail('TOO_MANY_ATOMS', `${numAtoms} atoms; maximum ${MAX_ATOMS}`);
+      const canonicalSmiles = mol.get_smiles();
+      ok = true;
+      return { mol, result: { valid: true, canonicalSmiles, reason: null, code: null } };
+    } finally {
+      if (!ok) mol.delete();
+    }
+  }
+
+  /** `get_mol` that returns null instead of throwing or returning an invalid molecule (which it then frees). */
+  private tryParse(smiles: string, details?: string): JSMol | null {
+    let mol: JSMol | null = null;
+    try {
+      mol = details === undefined ? this.rdkit.get_mol(smiles) : this.rdkit.get_mol(smiles, details);
+      if (mol && mol.is_valid()) {
+        const ok = mol;
+        mol = null;
+        return ok;
+      }
+      return null;
+    } catch {
+      return null;
+    } finally {
+      mol?.delete();
+    }
+  }
+
+  /** Runs `fn` on the parsed molecule and frees it; returns null for invalid SMILES. */
+  private withMol<T>(smiles: string, fn: (mol: JSMol, canonicalSmiles: string) => T): T | null {
+    const { mol, result } = this.parse(smiles);
+    if (!mol) return null;
+    try {
+      return fn(mol, result.canonicalSmiles as string);
+    } finally {
+      mol.delete();
+    }
+  }
+
+  /** Like `withMol` but throws `InvalidSmilesError` for invalid SMILES. */
+  private requireMol<T>(smiles: string, fn: (mol: JSMol, canonicalSmiles: string) => T): T {
+    const { mol, result } = this.parse(smiles);
+    if (!mol) throw new InvalidSmilesError(smiles, result.reason as string, result.code as ValidationCode);
+    try {
+      return fn(mol, result.canonicalSmiles as string);
+    } finally {
+      mol.delete();
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new Error('Chemistry instance has been disposed');
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // description
+
+  /**
+   * Canonical SMILES, InChIKey and all properties of a molecule.
+   *
+   * @returns null when `smiles` is invalid (see `validate()` for the reason).
+   */
+  describe(smiles: string): MoleculeDescription | null {
+    return this.withMol(smiles, (mol, canonicalSmiles) => ({
+      canonicalSmiles,
+      inchiKey: this.inchiKeyOf(mol),
+      properties: this.propertiesOf(mol, smiles, canonicalSmiles),
+    }));
+  }
+
+  /** `describe()` for each string, in order (null entries for invalid SMILES). */
+  describeMany(smiles: readonly string[]): Array<MoleculeDescription | null> {
+    return smiles.map((s) => this.describe(s));
+  }
+
+  /**
+   * Descriptors and scores (MW in Da, TPSA in Å², see `MolecularProperties`).
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  properties(smiles: string): MolecularProperties | null {
+    return this.withMol(smiles, (mol, canonicalSmiles) => this.propertiesOf(mol, smiles, canonicalSmiles));
+  }
+
+  /**
+   * Standard InChIKey computed by the InChI library inside MinimalLib (`get_inchi` + `get_inchikey_for_inchi`).
+   *
+   * @returns null for invalid SMILES or when InChI cannot be generated.
+   */
+  inchiKey(smiles: string): string | null {
+    return this.withMol(smiles, (mol) => this.inchiKeyOf(mol)) ?? null;
+  }
+
+  /**
+   * QED, 0..1, with RDKit's default mean weights (Bickerton et al., Nat. Chem. 2012, 4, 90,
+   * doi:10.1038/nchem.1243; RDKit `rdkit.Chem.QED.qed`, QED 1.1.0).
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  qed(smiles: string): number | null {
+    return this.withMol(smiles, (mol) => {
+      const g = parseRdkitJson(mol.get_json());
+      return qedFromProperties(this.qedPropertiesOf(mol, g, descriptorsOf(mol)), this.tables.qed);
+    });
+  }
+
+  /**
+   * The eight QED input properties as RDKit's `QED.properties()` computes them: MW (Da), ALOGP (Crippen), HBA
+   * (count of matches of QED's 11 acceptor SMARTS), HBD, PSA (TPSA, Å²), ROTB (strict), AROM (SSSR ring count after
+   * deleting aliphatic ring atoms bonded to non-aromatic atoms), ALERTS (number of the 116 structural alerts that
+   * match).
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  qedProperties(smiles: string): QedProperties | null {
+    return this.withMol(smiles, (mol) => this.qedPropertiesOf(mol, parseRdkitJson(mol.get_json()), descriptorsOf(mol)));
+  }
+
+  /**
+   * Synthetic accessibility score, 1 (easy) .. 10 (hard) (Ertl & Schuffenhauer, J. Cheminform. 2009, 1:8,
+   * doi:10.1186/1758-2946-1-8), as RDKit's Contrib/SA_Score/sascorer.py computes it.
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  saScore(smiles: string): number | null {
+    const c = this.saComponents(smiles);
+    return c === null ? null : saScoreFromComponents(c);
+  }
+
+  /** The inputs of the SA score (see `SaComponents`); null when `smiles` is invalid. */
+  saComponents(smiles: string): SaComponents | null {
+    return this.withMol(smiles, (mol) => this.saComponentsOf(parseRdkitJson(mol.get_json()), descriptorsOf(mol)));
+  }
+
+  /**
+   * JT-VAE normalised penalised logP (Jin et al., ICML 2018): standardised Crippen logP − SA score − long-cycle
+   * penalty, using the cycle basis of the molecule re-parsed from its canonical SMILES (as JT-VAE does). See
+   * `penalizedLogPFrom` in scores.ts for the constants.
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  penalizedLogP(smiles: string): number | null {
+    return this.withMol(smiles, (mol, canonicalSmiles) => {
+      const g = parseRdkitJson(mol.get_json());
+      const d = descriptorsOf(mol);
+      const sa = saScoreFromComponents(this.saComponentsOf(g, d));
+      return penalizedLogPFrom(d.CrippenClogP, sa, this.largestCycleOfCanonical(smiles, canonicalSmiles, g));
+    });
+  }
+
+  private propertiesOf(mol: JSMol, input: string, canonicalSmiles: string): MolecularProperties {
+    const d = descriptorsOf(mol);
+    const g = parseRdkitJson(mol.get_json());
+    const qed = qedFromProperties(this.qedPropertiesOf(mol, g, d), this.tables.qed);
+    const sa = saScoreFromComponents(this.saComponentsOf(g, d));
+    const plogp = penalizedLogPFrom(d.CrippenClogP, sa, this.largestCycleOfCanonical(input, canonicalSmiles, g));
+    return {
+      mw: d.amw,
+      clogp: d.CrippenClogP,
+      tpsa: d.tpsa,
+      hbd: d.NumHBD,
+      hba: d.NumHBA,
+      rotatableBonds: d.NumRotatableBonds,
+      heavyAtoms: d.NumHeavyAtoms,
+      aromaticRings: d.NumAromaticRings,
+      qed,
+      sa,
+      plogp,
+    };
+  }
+
+  private qedPropertiesOf(mol: JSMol, g: MolGraph, d: Descriptors): QedProperties {
+    let hba = 0;
+    for (const q of this.acceptorQueries) hba += countMatches(mol.get_substruct_matches(q));
+    let alerts = 0;
+    for (const q of this.alertQueries) if (hasMatch(mol.get_substruct_match(q))) alerts++;
+    const aliphatic = new Set<number>();
+    const ringQuery = this.aliphaticRingQuery as JSMol;
+    for (const m of parseMatches(mol.get_substruct_matches(ringQuery))) for (const a of m) aliphatic.add(a);
+    const arom = cyclomaticNumber(g, (i) => !aliphatic.has(i));
+    return {
+      MW: d.amw,
+      ALOGP: d.CrippenClogP,
+      HBA: hba,
+      HBD: d.NumHBD,
+      PSA: d.tpsa,
+      ROTB: d.NumRotatableBonds,
+      AROM: arom,
+      ALERTS: alerts,
+    };
+  }
+
+  private saComponentsOf(g: MolGraph, d: Descriptors): SaComponents {
+    const counts = computeMorganCounts(g, this.deltaMasses(g), 2);
+    let score = 0;
+    let nf = 0;
+    for (const [id, n] of counts) {
+      nf += n;
+      score += (this.tables.saFragments.get(id) ?? -4) * n;
+    }
+    return {
+      fragmentScore: nf > 0 ? score / nf : 0,
+      nAtoms: g.numAtoms,
+      nChiralCenters: d.NumAtomStereoCenters,
+      nSpiro: d.NumSpiroAtoms,
+      nBridgeheads: d.NumBridgeheadAtoms,
+      nMacrocycles: g.atomRings.filter((r) => r.length > 8).length,
+      nDistinctIds: counts.size,
+    };
+  }
+
+  /** Largest cycle of networkx's cycle basis on the molecule parsed from its canonical SMILES. */
+  private largestCycleOfCanonical(input: string, canonicalSmiles: string, g: MolGraph): number {
+    let graph = g;
+    if (input !== canonicalSmiles) {
+      const cmol = this.rdkit.get_mol(canonicalSmiles);
+      if (!cmol) throw new Error(`RDKit cannot re-parse its own canonical SMILES ${canonicalSmiles}`);
+      try {
+        graph = parseRdkitJson(cmol.get_json());
+      } finally {
+        cmol.delete();
+      }
+    }
+    let largest = 0;
+    for (const c of cycleBasis(graph.neighbors)) largest = Math.max(largest, c.length);
+    return largest;
+  }
+
+  private inchiKeyOf(mol: JSMol): string | null {
+    const log = rdkitLogCapture(this.rdkit);
+    try {
+      const inchi = mol.get_inchi();
+      if (!inchi) return null;
+      const key = this.rdkit.get_inchikey_for_inchi(inchi);
+      return key && /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/.test(key) ? key : null;
+    } catch {
+      return null;
+    } finally {
+      log?.clear_buffer();
+    }
+  }
+
+  /**
+   * `int(atom.GetMass() − standard atomic weight)` per atom, the isotope term of RDKit's Morgan invariants. Isotope
+   * masses come from RDKit itself (average MW of the bare single-atom molecule `[<isotope><symbol>]`).
+   */
+  private deltaMasses(g: MolGraph): Int32Array {
+    const out = new Int32Array(g.numAtoms);
+    for (let i = 0; i < g.numAtoms; i++) {
+      if (g.isotope[i] === 0) continue;
+      const z = g.atomicNum[i];
+      const key = `${z}:${g.isotope[i]}`;
+      let dm = this.deltaMassCache.get(key);
+      if (dm === undefined) {
+        const sym = elementSymbol(z);
+        const isoMass = sym && z > 0 ? this.singleAtomMass(`[${g.isotope[i]}${sym}]`) : null;
+        const stdMass = sym && z > 0 ? this.singleAtomMass(`[${sym}]`) : null;
+        dm = isoMass !== null && stdMass !== null ? Math.trunc(isoMass - stdMass) : 0;
+        this.deltaMassCache.set(key, dm);
+      }
+      out[i] = dm;
+    }
+    return out;
+  }
+
+  private singleAtomMass(smiles: string): number | null {
+    const m = this.rdkit.get_mol(smiles);
+    if (!m) return null;
+    try {
+      return descriptorsOf(m).amw;
+    } finally {
+      m.delete();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // fingerprints and similarity
+
+  /**
+   * ECFP4 fingerprint: Morgan radius 2, 2048 bits (RDKit `get_morgan_fp_as_uint8array`), packed 8 bits per byte,
+   * bit i in byte i >> 3 at position i & 7. Use with `tanimotoFp` to compare many molecules without re-parsing.
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  fingerprint(smiles: string): Uint8Array {
+    return this.requireMol(smiles, (mol) =>
+      Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits }))),
+    );
+  }
+
+  /**
+   * Unfolded Morgan count fingerprint with RDKit's 32-bit identifiers (`GetMorganFingerprint(m, radius)`), computed
+   * in TypeScript (see morgan.ts).
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid; RangeError for a bad radius.
+   */
+  morganCounts(smiles: string, radius = 2): Map<number, number> {
+    return this.requireMol(smiles, (mol) => {
+      const g = parseRdkitJson(mol.get_json());
+      return computeMorganCounts(g, this.deltaMasses(g), radius);
+    });
+  }
+
+  /**
+   * ECFP4 Tanimoto similarity, 0..1. Accepts two SMILES (parsed each call) or two fingerprints from
+   * `fingerprint()`.
+   *
+   * @throws InvalidSmilesError when a SMILES is invalid; RangeError when fingerprint lengths differ.
+   */
+  tanimoto(a: string, b: string): number;
+  tanimoto(a: Uint8Array, b: Uint8Array): number;
+  tanimoto(a: string | Uint8Array, b: string | Uint8Array): number {
+    const fa = typeof a === 'string' ? this.fingerprint(a) : a;
+    const fb = typeof b === 'string' ? this.fingerprint(b) : b;
+    return tanimotoBits(fa, fb);
+  }
+
+  /** Tanimoto similarity of two packed fingerprints (see `fingerprint`). @throws RangeError on length mismatch. */
+  tanimotoFp(a: Uint8Array, b: Uint8Array): number {
+    return tanimotoBits(a, b);
+  }
+
+  /** Tanimoto similarity of `query` to each fingerprint in `fps`. @throws RangeError on length mismatch. */
+  bulkTanimoto(query: Uint8Array, fps: readonly Uint8Array[]): number[] {
+    return fps.map((f) => tanimotoBits(query, f));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // depiction and fragments
+
+  /**
+   * 2D depiction as an SVG document (RDKit MolDraw2DSVG via `get_svg`), `width` × `height` pixels (default 300 × 200,
+   * each 50..2000).
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid; RangeError for a size outside the limits.
+   */
+  depictSvg(smiles: string, opts: { width?: number; height?: number } = {}): string {
+    const width = opts.width ?? SVG_DEFAULT_SIZE.width;
+    const height = opts.height ?? SVG_DEFAULT_SIZE.height;
+    for (const [k, v] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(v) || v < SVG_MIN_SIZE || v > SVG_MAX_SIZE) {
+        throw new RangeError(`${k} must be an integer in ${SVG_MIN_SIZE}..${SVG_MAX_SIZE}, got ${v}`);
+      }
+    }
+    return this.requireMol(smiles, (mol) => mol.get_svg(width, height));
+  }
+
+  /**
+   * Parent structure without salts/solvents: the canonical SMILES of the largest fragment, preferring fragments
+   * that contain carbon, then more heavy atoms, then larger average MW (Da, rounded to 1e-4), then the smallest
+   * canonical SMILES. Same rule as scripts/derive-drug-table.py. A single-fragment molecule is returned canonical.
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  largestFragment(smiles: string): string {
+    return this.requireMol(smiles, (mol, canonicalSmiles) => {
+      if (!canonicalSmiles.includes('.')) return canonicalSmiles;
+      const { molList } = ext(mol).get_frags();
+      try {
+        let best: { key: [number, number, number]; smiles: string } | null = null;
+        for (let i = 0; i < molList.size(); i++) {
+          const frag = molList.at(i);
+          try {
+            const fsmi = frag.get_smiles();
+            const g = parseRdkitJson(frag.get_json());
+            let heavy = 0;
+            let organic = 0;
+            for (let a = 0; a < g.numAtoms; a++) {
+              if (g.atomicNum[a] > 1) heavy++;
+              if (g.atomicNum[a] === 6) organic = 1;
+            }
+            const key: [number, number, number] = [organic, heavy, Math.round(descriptorsOf(frag).amw * 1e4) / 1e4];
+            if (!best || compareKey(key, fsmi, best.key, best.smiles) > 0) best = { key, smiles: fsmi };
+          } finally {
+            frag.delete();
+          }
+        }
+        return best ? best.smiles : canonicalSmiles;
+      } finally {
+        molList.delete();
+      }
+    });
+  }
+}
+
+/** > 0 when (key a, smiles a) ranks above (key b, smiles b): larger keys win, then the smaller SMILES. */
+function compareKey(a: readonly number[], sa: string, b: readonly number[], sb: string): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return sa < sb ? 1 : sa > sb ? -1 : 0;
+}
+
+function descriptorsOf(mol: JSMol): Descriptors {
+  return JSON.parse(mol.get_descriptors()) as Descriptors;
+}
+
+function parseMatches(json: string): number[][] {
+  const v = JSON.parse(json) as unknown;
+  if (!Array.isArray(v)) return [];
+  return v.map((m: { atoms?: number[] }) => m.atoms ?? []);
+}
+
+function countMatches(json: string): number {
+  const v = JSON.parse(json) as unknown;
+  return Array.isArray(v) ? v.length : 0;
+}
+
+function hasMatch(json: string): boolean {
+  const v = JSON.parse(json) as { atoms?: number[] } | unknown[];
+  return Array.isArray(v) ? v.length > 0 : Array.isArray(v.atoms) && v.atoms.length > 0;
+}
+
+/** Log lines without RDKit's "[hh:mm:ss] " prefixes, whitespace collapsed, empty lines dropped. */
+function readLog(buffer: string): string[] {
+  return buffer
+    .split('\n')
+    .map((l) => l.replace(/^\[\d{2}:\d{2}:\d{2}\]\s*/, '').replace(/\s+/g, ' ').trim())
+    .filter((l) => l.length > 0);
+}
+
+/** A short explanation of a SMILES parse error from RDKit's log lines, without the echoed input. */
+function syntaxDetail(messages: string[]): string | undefined {
+  if (messages.length === 0) return undefined;
+  const first = messages[0]
+    .replace(/^SMILES Parse Error:\s*/, '')
+    .replace(/\s*for input:\s*'.*'$/, '')
+    .replace(/\s*while parsing:.*$/, '');
+  const pos = messages.map((m) => /around position (\d+)/.exec(m)).find((m) => m);
+  return pos ? `${first} at position ${pos[1]}` : first;
+}
