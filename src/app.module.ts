@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CandidatesModule } from './candidates/candidates.module';
 import { ConfigModule } from './config/config.module';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { graphqlOptions } from './graphql/graphql-options';
+import { GraphqlPassThroughFilter } from './graphql/pass-through.filter';
 import { MoleculesModule } from './molecules/molecules.module';
 import { NavigationModule } from './navigation/navigation.module';
+import { StoreModule } from './store/store.module';
 
 @Module({
   imports: [
@@ -17,9 +20,11 @@ import { NavigationModule } from './navigation/navigation.module';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => graphqlOptions(config),
     }),
+    StoreModule,
     MoleculesModule,
     NavigationModule,
     CandidatesModule,
   ],
+  providers: [{ provide: APP_FILTER, useClass: GraphqlPassThroughFilter }],
 })
 export class AppModule {}

@@ -32,11 +32,13 @@ export interface AppConfig {
   port: number;
   host: string;
   production: boolean;
-  modelDir: string;
-  executionProvider: string;
 }
 
-/** Typed configuration, read once from the environment. */
+/**
+ * Typed configuration of the HTTP layer, read once from the environment (PORT, HOST, NODE_ENV). The model
+ * (MOLNAV_MODEL_DIR, MOLNAV_DEVICE, MOLNAV_ORT_THREADS) and the store (DATABASE_URL) read their own variables:
+ * see README "Configuration".
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0..65535, got ${env.PORT}`);
@@ -44,8 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.HOST ?? '127.0.0.1',
     production: env.NODE_ENV === 'production',
-    modelDir: path.resolve(REPO_ROOT, env.MOLNAV_MODEL_DIR ?? 'models/smiles-gru-vae-v1'),
-    executionProvider: env.MOLNAV_EP ?? 'auto',
   };
 }
 
