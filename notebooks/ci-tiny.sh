@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end run of the training pipeline on the tiny configuration (300 training molecules, one epoch), from a
 # clean work dir: data preparation, training with checkpoints, evaluation + model card, ONNX export. Then the
-# TypeScript ONNX parity test runs against the freshly exported tiny model, so a broken export fails CI.
+# jest run of `npm test` checks ONNX Runtime parity against this freshly exported tiny model
+# (test/model/onnx-parity.spec.ts, MOLNAV_TINY_MODEL_DIR), so a broken export fails CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -21,4 +22,3 @@ assert card["training"]["steps"] > 0
 print("tiny pipeline: reconstruction %.3f, prior validity %.3f (tiny model: numbers are not meaningful)"
       % (ev["reconstruction"]["reconstruction_accuracy"], ev["prior"]["validity"]))
 PY
-MOLNAV_TINY_MODEL_DIR=notebooks/work/tiny/model npx jest --runInBand test/model/onnx-parity.spec.ts

@@ -69,3 +69,18 @@ export class RecordingLogger implements BackendLogger {
     this.lines.push({ level: 'error', message });
   }
 }
+
+/**
+ * Declares the test for a missing model directory: pending on a developer machine, a failure under CI (CI=true),
+ * where `npm test` has just exported the tiny model and the shipped model is committed.
+ */
+export function missingModel(what: string, dir: string): void {
+  const title = `PENDING: no exported model at ${dir}; ${what} is not checked for it`;
+  if (process.env.CI === 'true') {
+    it(title, () => {
+      throw new Error(`CI=true but ${dir} holds no exported model`);
+    });
+  } else {
+    it.skip(title, () => undefined);
+  }
+}

@@ -15,12 +15,12 @@ import {
 } from '../../src/model/errors';
 import { loadModel, SmilesVae } from '../../src/model/model';
 import { Rng } from '../../src/model/rng';
-import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32 } from './helpers';
+import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32, missingModel } from './helpers';
 
 for (const { label, dir } of MODEL_DIRS) {
   if (!isModelDir(dir)) {
     describe(`${label}`, () => {
-      it.skip(`PENDING: no exported model at ${dir}; model behaviour is not checked for it`, () => undefined);
+      missingModel('model behaviour', dir);
     });
     continue;
   }

@@ -5,12 +5,12 @@
  * models/smiles-gru-vae-v1). A directory that does not exist is reported as a pending (skipped) test naming it.
  */
 import { loadModel, SmilesVae } from '../../src/model/model';
-import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32 } from './helpers';
+import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32, missingModel } from './helpers';
 
 for (const { label, dir } of MODEL_DIRS) {
   if (!isModelDir(dir)) {
     describe(`${label}`, () => {
-      it.skip(`PENDING: no exported model at ${dir}; ONNX Runtime parity with PyTorch is not checked for it`, () => undefined);
+      missingModel('ONNX Runtime parity with PyTorch', dir);
     });
     continue;
   }
