@@ -2,20 +2,10 @@
  * The narrow views of chemistry, model and store that the navigation logic needs. The Nest module binds them to
  * ChemService, ModelService and StoreService; tests can bind them to the same real services without Nest.
  */
+import type { MolecularProperties } from '../chem/chemistry';
 
-export interface MolecularPropertiesLike {
-  mw: number;
-  clogp: number;
-  tpsa: number;
-  hbd: number;
-  hba: number;
-  rotatableBonds: number;
-  heavyAtoms: number;
-  aromaticRings: number;
-  qed: number;
-  sa: number;
-  plogp: number;
-}
+/** Descriptors and scores of one molecule: the chemistry layer's type (units and sources documented there). */
+export type MolecularPropertiesLike = MolecularProperties;
 
 export interface ResolvedMolecule {
   input: string;

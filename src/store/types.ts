@@ -2,6 +2,7 @@
  * Domain types of the store. These are what the rest of molnav sees: Prisma's generated row types never leave
  * src/store/ (rows are mapped by src/store/mappers.ts).
  */
+import type { MolecularProperties } from '../chem/chemistry';
 
 /** Largest `first` accepted by the paginated list methods (matches `LIMITS.maxPageSize` of the API). */
 export const MAX_PAGE_SIZE = 200;
@@ -16,32 +17,12 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Terminal statuses accepted by `completeRun`. */
 export type RunOutcome = 'SUCCEEDED' | 'FAILED';
 
-/** RDKit descriptors stored as typed columns (so they can be filtered and ordered). Same shape as the API's
- * MolecularProperties. Integer-valued fields must be non-negative integers; all values must be finite. */
-export interface CandidateProperties {
-  /** Average molecular weight, g/mol (Da). */
-  mw: number;
-  /** Crippen cLogP, log units. */
-  clogp: number;
-  /** Topological polar surface area, Å². */
-  tpsa: number;
-  /** Hydrogen-bond donors (integer). */
-  hbd: number;
-  /** Hydrogen-bond acceptors (integer). */
-  hba: number;
-  /** Rotatable bonds (integer). */
-  rotatableBonds: number;
-  /** Heavy atoms (integer). */
-  heavyAtoms: number;
-  /** Aromatic rings (integer). */
-  aromaticRings: number;
-  /** QED drug-likeness, 0..1. */
-  qed: number;
-  /** Synthetic accessibility, 1 (easy) .. 10 (hard). */
-  sa: number;
-  /** Penalised logP. */
-  plogp: number;
-}
+/**
+ * RDKit descriptors stored as typed columns (so they can be filtered and ordered): the chemistry layer's
+ * MolecularProperties (units and sources documented there). Integer-valued fields must be non-negative integers;
+ * all values must be finite.
+ */
+export type CandidateProperties = MolecularProperties;
 
 export const FLOAT_PROPERTIES = ['mw', 'clogp', 'tpsa', 'qed', 'sa', 'plogp'] as const;
 export const INT_PROPERTIES = ['hbd', 'hba', 'rotatableBonds', 'heavyAtoms', 'aromaticRings'] as const;
