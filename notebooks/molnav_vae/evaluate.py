@@ -21,7 +21,9 @@ from .data import encode_all, pad_batch
 
 
 def _canon(smiles: str) -> Optional[str]:
-    from rdkit import Chem
+    from rdkit import Chem, RDLogger
+
+    RDLogger.DisableLog("rdApp.*")  # invalid decodes are expected and counted, not logged
 
     if not smiles:
         return None

@@ -57,8 +57,9 @@ def vae_loss(model: SmilesVAE, tokens: torch.Tensor, lengths: torch.Tensor, beta
 @torch.no_grad()
 def quick_monitor(model: SmilesVAE, vocab, valid_smiles, n: int, max_steps: int, seed: int) -> Dict:
     """Greedy reconstruction on n validation molecules and RDKit validity of n prior samples (a cheap signal)."""
-    from rdkit import Chem
+    from rdkit import Chem, RDLogger
 
+    RDLogger.DisableLog("rdApp.*")
     model.eval()
     sub = valid_smiles[:n]
     tokens, lengths = pad_batch(encode_all(vocab, sub))
