@@ -140,7 +140,7 @@ decoder GRU {ar['dec_hidden']} x {ar['dec_layers']}, vocabulary {ar['vocab_size'
 - Training time: {tr['training_time_s'] / 60:.1f} min on {tr['device']} (2 cores).
 - KL weight: linear 0 -> {tr['config']['beta_max']} over {tr['config']['beta_anneal_steps']} steps; Adam lr {tr['config']['lr']} cosine to {tr['config']['lr_final']}.
 - Config SHA-256: `{tr['config_sha256']}`.
-
+{''.join(f'- Schedule change: {c}' + chr(10) for c in tr['config'].get('extra', {}).get('schedule_changes', []))}
 ## Evaluation (ZINC250k test split)
 | metric | value |
 |---|---|
