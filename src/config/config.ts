@@ -1,8 +1,3 @@
-import * as path from 'path';
-
-/** Repository root (dist/config/.. or src/config/..). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
 /**
  * Explicit limits on every request. They are part of the API contract and listed in README.md ("Limits").
  * Exceeding one returns a `LIMIT_EXCEEDED` or `BAD_USER_INPUT` GraphQL error; none is silently clipped.
