@@ -78,8 +78,7 @@ export async function interpolate(
   const fpTo = chem.fingerprint(to.canonicalSmiles);
   const taken = new Set<string>([from.canonicalSmiles, to.canonicalSmiles]);
 
-  const endpoint = (m: ResolvedMolecule, index: number): InterpolatedPoint => {
-    const fp = chem.fingerprint(m.canonicalSmiles);
+  const endpoint = (m: ResolvedMolecule, index: number, fp: Uint8Array): InterpolatedPoint => {
     return {
       index, t: ts[index], canonicalSmiles: m.canonicalSmiles, inchiKey: m.inchiKey, properties: m.properties,
       tanimotoToFrom: chem.tanimoto(fp, fpFrom), tanimotoToTo: chem.tanimoto(fp, fpTo), source: 'INPUT', attempts: 0, reason: null,
@@ -89,8 +88,8 @@ export async function interpolate(
     index, t, canonicalSmiles: null, inchiKey: null, properties: null, tanimotoToFrom: null, tanimotoToTo: null,
     source: 'NONE', attempts: 0, reason: null,
   }));
-  path[0] = endpoint(from, 0);
-  path[ts.length - 1] = endpoint(to, ts.length - 1);
+  path[0] = endpoint(from, 0, fpFrom);
+  path[ts.length - 1] = endpoint(to, ts.length - 1, fpTo);
 
   const accept = (i: number, smiles: string, source: 'GREEDY' | 'SAMPLED'): boolean => {
     const canon = chem.canonical(smiles);

@@ -55,15 +55,3 @@ export function interpolationPath(a: Float32Array, b: Float32Array, ts: number[]
   ts.forEach((t, i) => out.set(kind === 'SLERP' ? slerp(a, b, t) : lerp(a, b, t), i * dim));
   return out;
 }
-
-/** Row `i` of a `[batch, dim]` batch (a copy). */
-export function row(batch: Float32Array, i: number, dim: number): Float32Array {
-  return batch.slice(i * dim, (i + 1) * dim);
-}
-
-/** Euclidean distance between two vectors of equal length. */
-export function distance(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
-}

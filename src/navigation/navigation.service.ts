@@ -43,11 +43,6 @@ export class NavigationService {
     return this.model.modelVersion;
   }
 
-  /** Resolve a SMILES or approved-drug name. @throws InvalidSmilesError / UnknownMoleculeNameError */
-  resolve(input: string): ResolvedMolecule {
-    return this.chem.resolve(input);
-  }
-
   /**
    * Decode the path between two molecules and store it as an INTERPOLATE run.
    * @throws InvalidSmilesError, UnknownMoleculeNameError (endpoints), OutOfVocabularyError (endpoint outside the

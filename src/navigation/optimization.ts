@@ -42,8 +42,6 @@ export interface OptimizationOutcome {
   invalidDecodes: number;
   generations: number;
   stopReason: 'BUDGET' | 'DECODE_LIMIT' | 'STAGNATION';
-  /** Best feasible score after each oracle call (for progress curves; index = call - 1). */
-  bestSoFar: number[];
 }
 
 /** Feasible before infeasible, then higher score, then earlier discovery. */
@@ -67,11 +65,9 @@ export async function optimize(
   const seedScore = objectiveScore(opts.objective, seed.properties);
   const cache = new Map<string, number>([[seed.canonicalSmiles, fitness(seedScore, 1, opts.minSimilarity)]]);
   const scored: ScoredMolecule[] = [];
-  const bestSoFar: number[] = [];
   const maxDecodes = opts.maxDecodes ?? 20 * opts.budget;
   let decodes = 0;
   let invalid = 0;
-  let best = -Infinity;
   let stopReason: OptimizationOutcome['stopReason'] = 'BUDGET';
 
   while (scored.length < opts.budget) {
@@ -102,8 +98,6 @@ export async function optimize(
       const similarityToSeed = chem.tanimoto(chem.fingerprint(canon), seedFp);
       const feasible = similarityToSeed >= opts.minSimilarity;
       scored.push({ canonicalSmiles: canon, inchiKey, properties, score, similarityToSeed, feasible, foundAtCall: scored.length + 1 });
-      if (feasible && score > best) best = score;
-      bestSoFar.push(best);
       const fit = fitness(score, similarityToSeed, opts.minSimilarity);
       cache.set(canon, fit);
       return fit;
@@ -118,6 +112,5 @@ export async function optimize(
     invalidDecodes: invalid,
     generations: es.generation,
     stopReason,
-    bestSoFar,
   };
 }

@@ -13,22 +13,12 @@ import * as path from 'path';
 import { Chemistry, MolecularProperties } from '../../src/chem/chemistry';
 import { foldToBits } from '../../src/chem/morgan';
 
-interface RefMolecule {
+/** One reference molecule: RDKit Python's values for every MolecularProperties field plus diagnostics. */
+interface RefMolecule extends MolecularProperties {
   id: string;
   name: string | null;
   smiles: string;
   canonicalSmiles: string;
-  mw: number;
-  clogp: number;
-  tpsa: number;
-  hbd: number;
-  hba: number;
-  rotatableBonds: number;
-  heavyAtoms: number;
-  aromaticRings: number;
-  qed: number;
-  sa: number;
-  plogp: number;
   qedProperties: Record<string, number>;
   saComponents: Record<string, number>;
   cycleBasisMax: number;
