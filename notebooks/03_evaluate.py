@@ -3,7 +3,7 @@
 # Reconstruction accuracy on the held-out ZINC250k test split (greedy decode of mu, canonical exact match) and
 # validity, uniqueness and novelty of `n_prior_samples` prior samples z ~ N(0, I). Written to
 # `models/<model>/model-card.json` and `.md` together with data checksums, config hash, library versions and
-# training time.
+# training time. Both unconstrained and syntax-masked greedy decoding are measured (molnav_vae/syntax.py).
 
 # %%
 import json

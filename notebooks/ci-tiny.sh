@@ -19,6 +19,9 @@ ev = card["evaluation"]
 assert ev["reconstruction"]["n"] == 100, ev["reconstruction"]["n"]
 assert ev["prior"]["n"] == 200, ev["prior"]["n"]
 assert card["training"]["steps"] > 0
+check = ev["syntax_mask_check"]
+assert check["n"] >= 50 and check["false_rejections"] == 0, check  # the mask never refuses a real molecule's token
+assert ev["prior_syntax_masked"]["n"] == 200
 print("tiny pipeline: reconstruction %.3f, prior validity %.3f (tiny model: numbers are not meaningful)"
       % (ev["reconstruction"]["reconstruction_accuracy"], ev["prior"]["validity"]))
 PY

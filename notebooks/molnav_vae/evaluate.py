@@ -32,40 +32,62 @@ def _canon(smiles: str) -> Optional[str]:
 
 
 @torch.no_grad()
-def reconstruction(model, vocab, smiles: List[str], batch: int, max_steps: int) -> Dict:
+def reconstruction(model, vocab, smiles: List[str], batch: int, max_steps: int, masked: bool = False) -> Dict:
     hits, decoded = 0, []
     for i in range(0, len(smiles), batch):
         part = smiles[i : i + batch]
         tokens, lengths = pad_batch(encode_all(vocab, part))
         mu, _ = model.encode(tokens, lengths)
-        out = model.greedy(mu, max_steps)
+        out = model.greedy(mu, max_steps, syntax_itos=vocab.itos if masked else None)
         for row, s in zip(out, part):
             d = vocab.decode(row.tolist())
             decoded.append(d)
             c = _canon(d)
             hits += int(c is not None and c == _canon(s))
-    return {"n": len(smiles), "reconstruction_accuracy": hits / max(1, len(smiles)), "examples": list(zip(smiles[:5], decoded[:5]))}
+    return {"n": len(smiles), "decoding": "greedy, syntax-masked" if masked else "greedy",
+            "reconstruction_accuracy": hits / max(1, len(smiles)), "examples": list(zip(smiles[:5], decoded[:5]))}
 
 
 @torch.no_grad()
-def prior_samples(model, vocab, n: int, batch: int, max_steps: int, seed: int, train_set: set) -> Dict:
+def prior_samples(model, vocab, n: int, batch: int, max_steps: int, seed: int, train_set: set, masked: bool = False) -> Dict:
     g = torch.Generator().manual_seed(seed)
     canon = []
     for i in range(0, n, batch):
         z = torch.randn(min(batch, n - i), model.latent_dim, generator=g)
-        for row in model.greedy(z, max_steps):
+        for row in model.greedy(z, max_steps, syntax_itos=vocab.itos if masked else None):
             canon.append(_canon(vocab.decode(row.tolist())))
     valid = [c for c in canon if c is not None]
     unique = set(valid)
     novel = [c for c in unique if c not in train_set]
     return {
         "n": n,
-        "decoding": "greedy",
+        "decoding": "greedy, syntax-masked" if masked else "greedy",
         "validity": len(valid) / n,
         "uniqueness": len(unique) / max(1, len(valid)),
         "novelty": len(novel) / max(1, len(unique)),
         "examples": sorted(unique)[:10],
     }
+
+
+def syntax_mask_check(vocab, smiles: List[str], max_steps: int) -> Dict:
+    """Walks the syntax mask over real SMILES: every token of a valid molecule must be allowed (false rejections 0).
+    Molecules with a token outside the vocabulary (<unk>) are skipped; n counts the molecules walked."""
+    from .syntax import SyntaxState, token_class
+
+    classes = [token_class(t) for t in vocab.itos]
+    rejected, walked = [], 0
+    unk = vocab.stoi["<unk>"]
+    for s, ids in zip(smiles, encode_all(vocab, smiles)):
+        if unk in ids:
+            continue
+        walked += 1
+        st = SyntaxState(classes, vocab.itos, max_steps)
+        for tid in ids + [vocab.stoi["<eos>"]]:
+            if not st.allowed()[tid]:
+                rejected.append(s)
+                break
+            st.advance(tid)
+    return {"n": walked, "false_rejections": len(rejected), "examples": rejected[:5]}
 
 
 def library_versions() -> Dict[str, str]:
@@ -86,7 +108,11 @@ def evaluate(cfg: Config, model, vocab, splits: Dict[str, List[str]], train_stat
     max_steps = cfg.max_len + 1
     model.eval()
     rec = reconstruction(model, vocab, splits["test"], cfg.eval_batch, max_steps)
-    prior = prior_samples(model, vocab, cfg.n_prior_samples, cfg.eval_batch, max_steps, cfg.seed + 1000, set(splits["train"]))
+    train_set = set(splits["train"])
+    prior = prior_samples(model, vocab, cfg.n_prior_samples, cfg.eval_batch, max_steps, cfg.seed + 1000, train_set)
+    rec_m = reconstruction(model, vocab, splits["test"], cfg.eval_batch, max_steps, masked=True)
+    prior_m = prior_samples(model, vocab, cfg.n_prior_samples, cfg.eval_batch, max_steps, cfg.seed + 1000, train_set, masked=True)
+    mask_check = syntax_mask_check(vocab, splits["test"], max_steps)
     card = {
         "model_version": cfg.model_version,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -112,6 +138,9 @@ def evaluate(cfg: Config, model, vocab, splits: Dict[str, List[str]], train_stat
             "split": "test",
             "reconstruction": rec,
             "prior": prior,
+            "reconstruction_syntax_masked": rec_m,
+            "prior_syntax_masked": prior_m,
+            "syntax_mask_check": mask_check,
             "evaluation_time_s": round(time.time() - t0, 1),
         },
         "library_versions": library_versions(),
@@ -142,12 +171,17 @@ decoder GRU {ar['dec_hidden']} x {ar['dec_layers']}, vocabulary {ar['vocab_size'
 - Config SHA-256: `{tr['config_sha256']}`.
 {''.join(f'- Schedule change: {c}' + chr(10) for c in tr['config'].get('extra', {}).get('schedule_changes', []))}
 ## Evaluation (ZINC250k test split)
-| metric | value |
-|---|---|
-| reconstruction accuracy (greedy decode of mu, canonical exact match, n={ev['reconstruction']['n']}) | {ev['reconstruction']['reconstruction_accuracy']:.4f} |
-| prior validity (z ~ N(0, I), greedy, n={ev['prior']['n']}) | {ev['prior']['validity']:.4f} |
-| uniqueness of valid prior samples | {ev['prior']['uniqueness']:.4f} |
-| novelty vs. training split | {ev['prior']['novelty']:.4f} |
+Two decodings of the same network and the same latents: *unconstrained* greedy (the network's argmax at every
+step) and *syntax-masked* greedy (the argmax over tokens that keep the SMILES well formed: balanced branches, closed
+ring bonds, organic-subset valence; molnav_vae/syntax.py, src/model/syntax.ts). The service decodes syntax-masked by
+default. The mask rejected {ev['syntax_mask_check']['false_rejections']} of the {ev['syntax_mask_check']['n']:,} test-split SMILES it was walked over.
+
+| metric | unconstrained | syntax-masked (served) |
+|---|---|---|
+| reconstruction accuracy (greedy decode of mu, canonical exact match, n={ev['reconstruction']['n']:,}) | {ev['reconstruction']['reconstruction_accuracy']:.4f} | {ev['reconstruction_syntax_masked']['reconstruction_accuracy']:.4f} |
+| prior validity (z ~ N(0, I), greedy, n={ev['prior']['n']:,}) | {ev['prior']['validity']:.4f} | {ev['prior_syntax_masked']['validity']:.4f} |
+| uniqueness of valid prior samples | {ev['prior']['uniqueness']:.4f} | {ev['prior_syntax_masked']['uniqueness']:.4f} |
+| novelty vs. training split | {ev['prior']['novelty']:.4f} | {ev['prior_syntax_masked']['novelty']:.4f} |
 
 ## Library versions
 {', '.join(f'{k} {v}' for k, v in card['library_versions'].items())}

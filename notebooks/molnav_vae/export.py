@@ -105,6 +105,8 @@ def make_golden(model, vocab, smiles: List[str], max_steps: int, seed: int) -> D
     g = torch.Generator().manual_seed(seed)
     z_prior = torch.randn(4, model.latent_dim, generator=g)
     greedy_prior = model.greedy(z_prior, max_steps)
+    masked_prior = model.greedy(z_prior, max_steps, syntax_itos=vocab.itos)
+    masked_mu = model.greedy(mu, max_steps, syntax_itos=vocab.itos)
 
     def rows(t):
         return [[round(float(x), 7) for x in r] for r in t]
@@ -125,5 +127,7 @@ def make_golden(model, vocab, smiles: List[str], max_steps: int, seed: int) -> D
         "greedy_smiles_from_mu": [vocab.decode(r) for r in greedy.tolist()],
         "z_prior": rows(z_prior),
         "greedy_tokens_from_prior": toks(greedy_prior),
+        "greedy_masked_tokens_from_mu": toks(masked_mu),
+        "greedy_masked_tokens_from_prior": toks(masked_prior),
         "tolerance": {"mu": 1e-4, "logits": 1e-3},
     }

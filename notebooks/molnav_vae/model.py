@@ -13,6 +13,8 @@ batch axis (torch 1.13's exporter otherwise bakes in the export batch size).
 import torch
 from torch import nn
 
+from .syntax import SyntaxMask
+
 
 class SmilesVAE(nn.Module):
     def __init__(self, vocab_size: int, embed_dim: int, enc_hidden: int, latent_dim: int, dec_hidden: int, dec_layers: int):
@@ -67,25 +69,34 @@ class SmilesVAE(nn.Module):
         return self.out(out)
 
     @torch.no_grad()
-    def greedy(self, z: torch.Tensor, max_steps: int, bos: int = 1, eos: int = 2) -> torch.Tensor:
-        """Greedy decode of a latent batch: returns token ids [B, <=max_steps] (stops once every row hit <eos>)."""
-        return self.sample(z, max_steps, temperature=0.0, bos=bos, eos=eos)
+    def greedy(self, z: torch.Tensor, max_steps: int, bos: int = 1, eos: int = 2, syntax_itos=None) -> torch.Tensor:
+        """Greedy decode of a latent batch: returns token ids [B, <=max_steps] (stops once every row hit <eos>).
+
+        syntax_itos: the vocabulary's token list to decode under the SMILES syntax mask (molnav_vae.syntax), or None.
+        """
+        return self.sample(z, max_steps, temperature=0.0, bos=bos, eos=eos, syntax_itos=syntax_itos)
 
     @torch.no_grad()
-    def sample(self, z: torch.Tensor, max_steps: int, temperature: float = 1.0, generator=None, bos: int = 1, eos: int = 2):
+    def sample(self, z: torch.Tensor, max_steps: int, temperature: float = 1.0, generator=None, bos: int = 1, eos: int = 2,
+               syntax_itos=None):
         B = z.shape[0]
+        mask = SyntaxMask(syntax_itos, B, max_steps) if syntax_itos is not None else None
         h = self.init_hidden(z)
         tok = torch.full((B,), bos, dtype=torch.long, device=z.device)
         done = torch.zeros(B, dtype=torch.bool, device=z.device)
         out = []
         for _ in range(max_steps):
             logits, h = self.step(z, tok, h)
+            if mask is not None:
+                logits = mask.apply(logits, done)
             if temperature <= 0:
                 tok = logits.argmax(dim=1)
             else:
                 probs = torch.softmax(logits / temperature, dim=1)
                 tok = torch.multinomial(probs, 1, generator=generator).squeeze(1)
             tok = torch.where(done, torch.full_like(tok, eos), tok)
+            if mask is not None:
+                mask.advance(tok, done)
             out.append(tok)
             done = done | (tok == eos)
             if bool(done.all()):

@@ -5,7 +5,7 @@
  *
  * - runStep:        decoder_step on the running batch: (z [B', D], previous token [B'], h [layers, B', H])
  *                   -> logits [B', V], h'. The first step feeds `<bos>`.
- * - selectTokens:   per row: the logits processors (temperature, top-k: small classes with one call signature; empty
+ * - selectTokens:   per row: the SMILES syntax mask (syntax.ts; on by default), the logits processors (temperature, top-k: small classes with one call signature; empty
  *                   for greedy), then the sampler (greedy argmax, or a multinomial draw from the row's own seeded
  *                   {@link Rng}), then stopping: a row ends when it emits `<eos>`.
  * - dropEndedRows:  rows that ended leave z, h and the token batch, so later steps run on the rows still decoding
@@ -24,6 +24,7 @@
  */
 import { InvalidDecodeOptionsError } from './errors';
 import { Rng } from './rng';
+import { SmilesGrammar, SyntaxState } from './syntax';
 
 /** The two decoder networks, on host arrays. All arrays are row-major float32 unless stated. */
 export interface DecoderRunner {
@@ -174,6 +175,11 @@ export interface GenerationConfig {
   maxSteps: number;
   /** Drop ended rows from the batch each step (faster). Default true; false runs the full batch every step. */
   dropEndedRows: boolean;
+  /**
+   * Mask tokens that would break SMILES syntax or organic-subset valence (syntax.ts). Default true; false decodes the
+   * network's raw choices (as the unconstrained PyTorch reference and the model card's "unconstrained" figures).
+   */
+  syntaxMask: boolean;
   /** Special ids. */
   bos: number;
   eos: number;
@@ -191,6 +197,8 @@ export interface DecodeOptions {
   seed?: number;
   /** Most tokens per row, integer in [1, max_decode_steps]; default the model's max_decode_steps. */
   maxSteps?: number;
+  /** Decode under the SMILES syntax mask (default true); see {@link GenerationConfig.syntaxMask}. */
+  syntaxMask?: boolean;
 }
 
 /**
@@ -217,6 +225,9 @@ export function resolveGenerationConfig(
   if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0 || o.seed >= 2 ** 32)) {
     throw new InvalidDecodeOptionsError('seed', `must be an integer in [0, 2^32), got ${o.seed}`);
   }
+  if (o.syntaxMask !== undefined && typeof o.syntaxMask !== 'boolean') {
+    throw new InvalidDecodeOptionsError('syntaxMask', `must be a boolean, got ${JSON.stringify(o.syntaxMask)}`);
+  }
   return {
     strategy,
     temperature,
@@ -224,6 +235,7 @@ export function resolveGenerationConfig(
     seed: o.seed ?? (strategy === 'sample' ? limits.randomSeed() : 0),
     maxSteps,
     dropEndedRows: true,
+    syntaxMask: o.syntaxMask ?? true,
     bos: limits.bos,
     eos: limits.eos,
   };
@@ -314,6 +326,7 @@ function selectTokens(
   sampler: Sampler,
   rngs: readonly Rng[],
   eos: number,
+  syntax: readonly SyntaxState[] | undefined,
 ): number[] {
   const next = new BigInt64Array(state.rows.length);
   const goOn: number[] = [];
@@ -325,8 +338,10 @@ function selectTokens(
       continue;
     }
     const rowLogits = logits.subarray(j * vocabSize, (j + 1) * vocabSize);
+    syntax?.[row].mask(rowLogits);
     processors.process(rowLogits);
     const id = sampler.select(rowLogits, rngs[row]);
+    syntax?.[row].advance(id);
     state.ids[row].push(id);
     next[j] = BigInt(id);
     if (id === eos) state.ended[row] = true;
@@ -358,7 +373,9 @@ function dropEndedRows(state: DecodeState, keep: readonly number[], runner: Deco
  * @param batch  rows of z (0 gives an empty result without running anything)
  * @param config from {@link resolveGenerationConfig}
  * @param seeds  per-row sampling seeds; default `rowSeeds(config.seed, 0, batch)`. Unused by greedy.
+ * @param grammar the vocabulary's SMILES grammar; required when `config.syntaxMask` is on
  * @throws {ModelRunError} from the runner
+ * @throws {RangeError} seeds of the wrong length, or syntaxMask on without a grammar
  */
 export async function decodeLatents(
   runner: DecoderRunner,
@@ -366,7 +383,10 @@ export async function decodeLatents(
   batch: number,
   config: GenerationConfig,
   seeds?: readonly number[],
+  grammar?: SmilesGrammar,
 ): Promise<DecodedBatch> {
+  if (config.syntaxMask && !grammar) throw new RangeError('syntaxMask is on but no SmilesGrammar was given');
+  const syntax = config.syntaxMask && grammar ? Array.from({ length: batch }, () => grammar.start(config.maxSteps)) : undefined;
   const processors = buildLogitsProcessors(config);
   const sampler = buildSampler(config);
   let rngs: Rng[];
@@ -391,7 +411,7 @@ export async function decodeLatents(
   state.h = await runner.initHidden(z, batch); // initHidden, once
   while (state.steps < config.maxSteps) {
     const logits = await runStep(runner, state);
-    const goOn = selectTokens(logits, state, runner.vocabSize, processors, sampler, rngs, config.eos);
+    const goOn = selectTokens(logits, state, runner.vocabSize, processors, sampler, rngs, config.eos, syntax);
     if (goOn.length === 0) break; // early exit: every row ended
     if (config.dropEndedRows) dropEndedRows(state, goOn, runner);
   }

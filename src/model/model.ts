@@ -5,6 +5,7 @@
  */
 import { Logger } from '@nestjs/common';
 import * as path from 'node:path';
+import { SmilesGrammar } from './syntax';
 import { DecodedBatch, DecodeOptions, DecoderRunner, decodeLatents, GenerationConfig, resolveGenerationConfig, rowSeeds } from './decoding';
 import {
   InvalidLatentError,
@@ -62,6 +63,8 @@ function toFloat32(t: HostTensor | undefined, what: string): Float32Array {
 export class SmilesVae {
   /** The decoder networks as a {@link DecoderRunner} (decoder_init and decoder_step on host arrays). */
   readonly decoder: DecoderRunner;
+  /** The vocabulary's SMILES grammar, for the decode-time syntax mask. */
+  readonly grammar: SmilesGrammar;
   private sessions: Record<GraphName, OnnxSession> | undefined;
 
   /** @internal use {@link loadModel} */
@@ -75,6 +78,7 @@ export class SmilesVae {
     readonly maxBatch: number,
   ) {
     this.sessions = sessions;
+    this.grammar = new SmilesGrammar(tokenizer.vocabulary);
     const { latentDim, vocabSize, decLayers, decHidden } = metadata;
     const batchDims = (batch: number) => [decLayers, batch, decHidden];
     this.decoder = {
@@ -233,7 +237,7 @@ export class SmilesVae {
       const b = Math.min(this.maxBatch, batch - start);
       const zChunk = new Float32Array(z.subarray(start * dim, (start + b) * dim)); // own copy, this realm
       const seeds = cfg.strategy === 'sample' ? rowSeeds(cfg.seed, start, b) : undefined;
-      const decoded: DecodedBatch = await decodeLatents(this.decoder, zChunk, b, cfg, seeds);
+      const decoded: DecodedBatch = await decodeLatents(this.decoder, zChunk, b, cfg, seeds, this.grammar);
       decoded.ids.forEach((ids, r) => result.push({ smiles: this.tokenizer.decode(ids), ids, ended: decoded.ended[r] }));
     }
     return result;

@@ -47,6 +47,11 @@ export class SmilesTokenizer {
    * @throws {Error} when the vocabulary is malformed (special ids not 0..3, duplicate tokens) or the pattern does not
    *   compile as a JavaScript regex
    */
+  /** The vocabulary, index = token id. */
+  get vocabulary(): readonly string[] {
+    return this.itos;
+  }
+
   constructor(vocab: VocabJson) {
     if (!Array.isArray(vocab.tokens) || vocab.tokens.some((t) => typeof t !== 'string' || t.length === 0)) {
       throw new Error('vocab.tokens must be an array of non-empty strings');

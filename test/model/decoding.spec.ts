@@ -47,7 +47,7 @@ class CountingDecoder implements DecoderRunner {
 }
 
 function config(overrides: Partial<GenerationConfig> = {}): GenerationConfig {
-  return { strategy: 'greedy', temperature: 1, topK: undefined, seed: 0, maxSteps: 10, dropEndedRows: true, bos: 1, eos: EOS, ...overrides };
+  return { strategy: 'greedy', temperature: 1, topK: undefined, seed: 0, maxSteps: 10, dropEndedRows: true, syntaxMask: false, bos: 1, eos: EOS, ...overrides };
 }
 
 describe('decodeLatents', () => {
@@ -70,6 +70,10 @@ describe('decodeLatents', () => {
     expect(full).toEqual(dropped);
     expect(dec.calls.map((c) => c.batch)).toEqual([4, 4, 4, 4, 4]);
     expect(dec.calls[2].tokens).toEqual([C, EOS, C, EOS]);
+  });
+
+  it('refuses to decode with the syntax mask on but no grammar', async () => {
+    await expect(decodeLatents(new CountingDecoder(), Float32Array.from([1]), 1, config({ syntaxMask: true }))).rejects.toThrow(RangeError);
   });
 
   it('cuts rows at maxSteps and reports them as not ended', async () => {
@@ -165,7 +169,9 @@ describe('resolveGenerationConfig', () => {
   const limits = { maxDecodeSteps: 121, bos: 1, eos: 2, randomSeed: () => 777 };
 
   it('fills defaults: greedy, temperature 1, all steps, no seed needed', () => {
-    expect(resolveGenerationConfig(undefined, limits)).toEqual(config({ maxSteps: 121, seed: 0 }));
+    expect(resolveGenerationConfig(undefined, limits)).toEqual(config({ maxSteps: 121, seed: 0, syntaxMask: true }));
+    expect(resolveGenerationConfig({ syntaxMask: false }, limits).syntaxMask).toBe(false);
+    expect(() => resolveGenerationConfig({ syntaxMask: 'yes' as unknown as boolean }, limits)).toThrow(InvalidDecodeOptionsError);
     expect(resolveGenerationConfig({ strategy: 'sample' }, limits).seed).toBe(777);
     expect(resolveGenerationConfig({ strategy: 'sample', seed: 5, topK: 3, temperature: 0.7 }, limits)).toMatchObject({
       seed: 5,

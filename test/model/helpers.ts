@@ -36,6 +36,9 @@ export interface Golden {
   greedy_smiles_from_mu: string[];
   z_prior: number[][];
   greedy_tokens_from_prior: number[][];
+  /** The same decodes under the SMILES syntax mask (molnav_vae/syntax.py). */
+  greedy_masked_tokens_from_mu: number[][];
+  greedy_masked_tokens_from_prior: number[][];
   tolerance: { mu: number; logits: number };
 }
 

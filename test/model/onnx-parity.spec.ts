@@ -61,16 +61,25 @@ for (const { label, dir } of MODEL_DIRS) {
         expect(maxAbsDiff(golden.first_step_logits, logits)).toBeLessThanOrEqual(golden.tolerance.logits);
       });
 
-      it('decodes mu greedily to the golden tokens and SMILES', async () => {
-        const seqs = await model.decodeSequences(rowsToFloat32(golden.mu), golden.mu.length);
+      it('decodes mu greedily (unconstrained) to the golden tokens and SMILES', async () => {
+        const seqs = await model.decodeSequences(rowsToFloat32(golden.mu), golden.mu.length, { syntaxMask: false });
         expect(seqs.map((s) => s.ids)).toEqual(golden.greedy_tokens_from_mu);
         expect(seqs.map((s) => s.smiles)).toEqual(golden.greedy_smiles_from_mu);
         expect(seqs.map((s) => s.ended)).toEqual(golden.greedy_tokens_from_mu.map((t) => t[t.length - 1] === 2));
       });
 
-      it('decodes z_prior greedily to the golden tokens', async () => {
-        const seqs = await model.decodeSequences(rowsToFloat32(golden.z_prior), golden.z_prior.length);
+      it('decodes z_prior greedily (unconstrained) to the golden tokens', async () => {
+        const seqs = await model.decodeSequences(rowsToFloat32(golden.z_prior), golden.z_prior.length, { syntaxMask: false });
         expect(seqs.map((s) => s.ids)).toEqual(golden.greedy_tokens_from_prior);
+      });
+
+      it('decodes mu and z_prior under the syntax mask (the default) to the golden masked tokens of syntax.py', async () => {
+        const fromMu = await model.decodeSequences(rowsToFloat32(golden.mu), golden.mu.length);
+        expect(fromMu.map((s) => s.ids)).toEqual(golden.greedy_masked_tokens_from_mu);
+        const fromPrior = await model.decodeSequences(rowsToFloat32(golden.z_prior), golden.z_prior.length);
+        expect(fromPrior.map((s) => s.ids)).toEqual(golden.greedy_masked_tokens_from_prior);
+        // the mask changes at least one golden row, so this test also sees that it is on by default
+        expect(fromPrior.map((s) => s.ids)).not.toEqual(golden.greedy_tokens_from_prior);
       });
     });
 

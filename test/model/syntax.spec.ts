@@ -1,0 +1,125 @@
+/**
+ * The SMILES syntax mask (src/model/syntax.ts): it must never reject a token of a real molecule, and it must reject
+ * the token that breaks a SMILES. Parity with the Python mask is checked on golden decodes in onnx-parity.spec.ts.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ChemService } from '../../src/chem/chem.service';
+import { SmilesGrammar, SyntaxState, tokenClass, TokenClass } from '../../src/model/syntax';
+import { SmilesTokenizer, VocabJson } from '../../src/model/tokenizer';
+import { MODEL_DIRS, REPO_ROOT } from './helpers';
+
+const shipped = MODEL_DIRS.find((m) => m.label === 'shipped model')!;
+const vocab = JSON.parse(readFileSync(path.join(shipped.dir, 'vocab.json'), 'utf8')) as VocabJson;
+const tokenizer = new SmilesTokenizer(vocab);
+const grammar = new SmilesGrammar(tokenizer.vocabulary);
+const id = (t: string) => tokenizer.vocabulary.indexOf(t);
+
+/** Feeds `tokens` to a fresh state; returns the state and the first token the mask refused (undefined: none). */
+function walk(tokens: string[], maxSteps = 121): { state: SyntaxState; refused?: string } {
+  const state = grammar.start(maxSteps);
+  for (const t of tokens) {
+    if (!allowed(state).has(t)) return { state, refused: t };
+    state.advance(id(t));
+  }
+  return { state };
+}
+
+/** Tokens the state allows next, given flat logits (so closing mode is not triggered). */
+function allowed(state: SyntaxState, logits = new Float32Array(grammar.tokens.length)): Set<string> {
+  const l = Float32Array.from(logits);
+  state.mask(l);
+  return new Set(grammar.tokens.filter((_, i) => l[i] !== -Infinity));
+}
+
+describe('SMILES syntax mask', () => {
+  let chem: ChemService;
+  beforeAll(async () => {
+    chem = await new ChemService().init();
+  });
+  afterAll(() => chem?.onModuleDestroy());
+
+  it('classifies the vocabulary tokens', () => {
+    expect(['C', 'c', 'Cl', 'Br', '[nH]', '[C@@H]', '[N+]'].map(tokenClass)).toEqual(Array(7).fill(TokenClass.Atom));
+    expect(['=', '#', '-', '/', '\\'].map(tokenClass)).toEqual(Array(5).fill(TokenClass.Bond));
+    expect(['1', '8', '%10'].map(tokenClass)).toEqual(Array(3).fill(TokenClass.Ring));
+    expect(['(', ')', '<eos>', '<pad>', '<bos>', '<unk>', '.'].map(tokenClass)).toEqual([
+      TokenClass.Open, TokenClass.Close, TokenClass.End, TokenClass.Never, TokenClass.Never, TokenClass.Never, TokenClass.Never, // prettier-ignore
+    ]);
+  });
+
+  it('allows every token of the canonical SMILES of the approved drugs the vocabulary covers', () => {
+    const rows = readFileSync(path.join(REPO_ROOT, 'src/chem/data/approved-drugs.tsv'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .slice(1)
+      .map((l) => l.split('\t')[2]);
+    let walked = 0;
+    const refused: string[] = [];
+    for (const raw of rows) {
+      const smiles = chem.canonical(raw);
+      if (!smiles || smiles.length > 100) continue;
+      let tokens: string[];
+      try {
+        tokens = tokenizer.tokenize(smiles);
+      } catch {
+        continue;
+      }
+      if (tokens.some((t) => id(t) < 0)) continue; // a token outside the vocabulary
+      walked++;
+      const { state, refused: bad } = walk([...tokens, '<eos>']);
+      if (bad !== undefined) refused.push(`${smiles} (refused ${bad})`);
+      expect(state).toBeDefined();
+    }
+    expect(walked).toBeGreaterThan(500);
+    expect(refused).toEqual([]);
+  });
+
+  it.each([
+    ['an unclosed ring', ['C', '1', 'C', 'C'], '<eos>'],
+    ['an unclosed branch', ['C', 'C', '(', 'C'], '<eos>'],
+    ['an empty branch', ['C', '('], ')'],
+    ['a branch at the start', [], '('],
+    ['a close without a branch', ['C', 'C'], ')'],
+    ['a ring bond on the opening atom (C11)', ['C', '1'], '1'],
+    ['a ring bond to the chain neighbour (C1C1)', ['C', '1', 'C'], '1'],
+    ['a ring bond to the branch point after a branch', ['C', 'C', '1', '(', 'C', ')', 'C'], '1'],
+    ['a ring digit after a close', ['C', '(', 'C', ')'], '1'],
+    ['a second bond on fluorine', ['C', 'F'], 'C'],
+    ['a branch on fluorine', ['C', 'F'], '('],
+    ['a double bond on a carbon with three bonds', ['C', 'C', '(', 'C', ')', '(', 'C', ')'], '='],
+    ['a triple bond to oxygen', ['C', '#'], 'O'],
+    ['<eos> after a bond', ['C', '='], '<eos>'],
+  ])('refuses %s', (_, prefix, next) => {
+    const { state, refused } = walk(prefix);
+    expect(refused).toBeUndefined();
+    expect(allowed(state).has(next)).toBe(false);
+  });
+
+  it('still allows the closures that make those strings valid', () => {
+    expect(allowed(walk(['C', '1', 'C', 'C']).state).has('1')).toBe(true);
+    expect(allowed(walk(['C', 'C', '(', 'C']).state).has(')')).toBe(true);
+    expect(allowed(walk(['C', 'C', '(', '=', 'O', ')']).state).has('<eos>')).toBe(true);
+    expect(allowed(walk(['C', '1', 'C', 'C', 'C']).state).has('1')).toBe(true);
+  });
+
+  it('stops opening branches and rings when only enough steps are left to close what is open', () => {
+    const { state } = walk(['C', '(', 'C', '1', 'C', 'C'], 9); // 3 tokens left: '1' + ')' + <eos>
+    const next = allowed(state);
+    expect(next.has('(')).toBe(false);
+    expect(next.has('2')).toBe(false);
+    expect(next.has('1')).toBe(true);
+  });
+
+  it('enters closing mode when the network wants <eos> early, then takes only closures', () => {
+    const state = walk(['C', '1', 'C', 'C', '(', 'C']).state;
+    const logits = new Float32Array(grammar.tokens.length);
+    logits[id('<eos>')] = 5; // argmax <eos>, not allowed yet
+    logits[id('C')] = 4;
+    expect([...allowed(state, logits)].sort()).toEqual([')', '1']);
+    state.advance(id(')'));
+    expect(allowed(state).has('C')).toBe(true); // no closure can follow ')': an atom comes first
+    state.advance(id('C'));
+    expect([...allowed(state)]).toEqual(['1']); // closing mode persists with flat logits: close ring 1, nothing else
+  });
+});
