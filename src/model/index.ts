@@ -2,6 +2,8 @@
 export * from './errors';
 export { DECODE_STRATEGIES } from './decoding';
 export type { DecodeOptions, DecodeStrategy } from './decoding';
+export { DIRECTION_NORM_TOLERANCE, DIRECTIONS_FILE, parseDirections, readDirections } from './directions';
+export type { DirectionsExpectation, PropertyDirection, PropertyDirections } from './directions';
 export { DEFAULT_MAX_BATCH, loadModel, SmilesVae } from './model';
 export type { DecodedSequence, EncodedBatch, LoadModelOptions } from './model';
 export type { ModelMetadata } from './model-files';

@@ -7,11 +7,15 @@
  *   MOLNAV_DEVICE       'cpu' (default), 'cuda' or 'auto'.
  *   MOLNAV_ORT_THREADS  ONNX Runtime intra-op threads per session; default 1 (see onnx-backend.ts).
  *   MOLNAV_MAX_BATCH    rows per ONNX run (larger requests are chunked); default 512.
+ *
+ * Beside the ONNX graphs the model directory may hold `directions.json` (property directions, see directions.ts),
+ * loaded and checked at init with the model; without it the model loads and {@link ModelService.directions} is null.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { DecodeOptions } from './decoding';
+import { PropertyDirections, readDirections } from './directions';
 import { ModelNotLoadedError } from './errors';
 import { DecodedSequence, DEFAULT_MAX_BATCH, EncodedBatch, loadModel, LoadModelOptions, SmilesVae } from './model';
 import { Device, parseDevice } from './onnx-backend';
@@ -70,24 +74,37 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ModelService.name);
   private readonly options: ModelServiceOptions;
   private model: SmilesVae | undefined;
+  private propertyDirections: PropertyDirections | null = null;
 
   constructor(@Optional() @Inject(MODEL_OPTIONS) options?: ModelServiceOptions) {
     this.options = options ?? modelOptionsFromEnv();
   }
 
   /**
-   * Loads metadata, vocabulary and the three ONNX sessions; logs model version, execution provider and load time.
-   * @throws {ModelLoadError} the model directory is missing or broken
+   * Loads metadata, vocabulary, the three ONNX sessions and, when present, directions.json; logs model version,
+   * execution provider, load time and the property directions (or that there are none).
+   * @throws {ModelLoadError} the model directory is missing or broken, or directions.json is malformed or belongs to
+   *   another model (version or latent size)
    */
   async onModuleInit(): Promise<void> {
     if (this.model) return;
     const t0 = performance.now();
-    this.model = await loadModel(this.options.modelDir, { ...this.options, logger: this.options.logger ?? this.logger });
-    const m = this.model.metadata;
+    const model = await loadModel(this.options.modelDir, { ...this.options, logger: this.options.logger ?? this.logger });
+    const m = model.metadata;
+    try {
+      this.propertyDirections = readDirections(model.dir, { modelVersion: m.modelVersion, latentDim: m.latentDim });
+    } catch (e) {
+      await model.dispose();
+      throw e;
+    }
+    this.model = model;
     this.logger.log(
-      `loaded model ${m.modelVersion} from ${this.model.dir} on ${this.model.executionProvider.toUpperCase()} ` +
+      `loaded model ${m.modelVersion} from ${model.dir} on ${model.executionProvider.toUpperCase()} ` +
         `(latent ${m.latentDim}, vocab ${m.vocabSize}, max_len ${m.maxLen}) in ${(performance.now() - t0).toFixed(0)} ms`,
     );
+    const d = this.propertyDirections;
+    if (d) this.logger.log(`property directions: ${[...d.properties.keys()].join(', ')} (${d.file})`);
+    else this.logger.warn(`no directions.json in ${model.dir}: traverse is unavailable`);
   }
 
   /** Releases the ONNX sessions. */
@@ -99,6 +116,7 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
   async dispose(): Promise<void> {
     const m = this.model;
     this.model = undefined;
+    this.propertyDirections = null;
     if (m) await m.dispose();
   }
 
@@ -116,6 +134,15 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
   /** metadata.json `model_version`, e.g. 'smiles-gru-vae-v1'. */
   get modelVersion(): string {
     return this.loaded.modelVersion;
+  }
+
+  /**
+   * The model's property directions (directions.json, checked at init: unit-norm [latentDim] vectors, same model
+   * version and latent size), or null when the model directory has none.
+   */
+  get directions(): PropertyDirections | null {
+    if (!this.model) throw new ModelNotLoadedError();
+    return this.propertyDirections;
   }
 
   /** Execution provider in use: 'cpu' or 'cuda'. */
