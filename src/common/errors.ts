@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'LIMIT_EXCEEDED'
   | 'NOT_FOUND'
   | 'INVALID_CURSOR'
+  | 'DIRECTIONS_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base class of errors with a client-facing code and message. */
@@ -37,5 +38,21 @@ export class NotFoundError extends MolnavError {
   constructor(what: string, id: string) {
     super('NOT_FOUND', `${what} ${JSON.stringify(id)} not found`, { id });
     this.name = 'NotFoundError';
+  }
+}
+
+/** A request argument is invalid in a way the GraphQL input bounds cannot express (e.g. a band with min > max). */
+export class BadUserInputError extends MolnavError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('BAD_USER_INPUT', message, details);
+    this.name = 'BadUserInputError';
+  }
+}
+
+/** The loaded model ships no property directions (no directions.json in its directory), so traverse cannot run. */
+export class DirectionsUnavailableError extends MolnavError {
+  constructor(modelVersion: string) {
+    super('DIRECTIONS_UNAVAILABLE', `model ${modelVersion} ships no property directions (directions.json); traverse is unavailable`, { modelVersion });
+    this.name = 'DirectionsUnavailableError';
   }
 }

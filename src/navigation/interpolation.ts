@@ -11,6 +11,7 @@
  * 4. A point that finds nothing within `maxAttempts` decodes is returned as invalid with its reason.
  * Deterministic for a given seed.
  */
+import { roundSeed } from './decoding-choice';
 import { interpolationPath, InterpolationKind, tGrid } from './latent';
 import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } from './ports';
 
@@ -50,11 +51,6 @@ function meanStd(logvar: Float32Array): number {
   let s = 0;
   for (let i = 0; i < logvar.length; i++) s += Math.exp(0.5 * logvar[i]);
   return s / logvar.length;
-}
-
-/** Deterministic 32-bit seed for retry round r of a run seeded with `seed`. */
-function roundSeed(seed: number, round: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(round + 1, 0xc2b2ae35)) >>> 0;
 }
 
 export async function interpolate(

@@ -3,6 +3,7 @@
  * ChemService, ModelService and StoreService; tests can bind them to the same real services without Nest.
  */
 import type { MolecularProperties } from '../chem/chemistry';
+import type { PropertyDirections } from '../model/directions';
 
 /** Descriptors and scores of one molecule: the chemistry layer's type (units and sources documented there). */
 export type MolecularPropertiesLike = MolecularProperties;
@@ -21,6 +22,11 @@ export interface ChemPort {
   resolve(input: string): ResolvedMolecule;
   /** Canonical SMILES, or null when RDKit rejects the string. Never throws for bad chemistry. */
   canonical(smiles: string): string | null;
+  /**
+   * Canonical SMILES, or null with RDKit's reason (e.g. `valence error (...)`) when the string is rejected. Never
+   * throws for bad chemistry.
+   */
+  validate(smiles: string): { canonicalSmiles: string | null; reason: string | null };
   /** InChIKey and properties of a valid canonical SMILES. */
   describe(canonicalSmiles: string): { inchiKey: string | null; properties: MolecularPropertiesLike };
   /** ECFP4 fingerprint handle for repeated Tanimoto comparisons. */
@@ -28,10 +34,18 @@ export interface ChemPort {
   tanimoto(a: Uint8Array, b: Uint8Array): number;
 }
 
+/** Decoding options the navigation logic passes to the model (a subset of the model layer's DecodeOptions). */
 export interface DecodeOptions {
+  /** 'greedy': argmax per token (deterministic). 'sample': multinomial draw per token. */
   strategy: 'greedy' | 'sample';
+  /** Sampling temperature, finite > 0 (default 1); ignored by greedy. */
   temperature?: number;
+  /** Keep only the k most likely tokens when sampling (integer >= 1; default all); ignored by greedy. */
+  topK?: number;
+  /** Sampling seed, integer in [0, 2^32); same seed + same z batch = same output. Ignored by greedy. */
   seed?: number;
+  /** SMILES syntax mask (balanced branches, closed rings, organic-subset valence); default on. */
+  syntaxMask?: boolean;
 }
 
 export interface ModelPort {
@@ -41,6 +55,8 @@ export interface ModelPort {
   encode(smiles: string[]): Promise<{ mu: Float32Array; logvar: Float32Array }>;
   /** Decode a `[batch, latentDim]` float32 batch to raw SMILES strings (may be invalid). */
   decode(z: Float32Array, batch: number, opts: DecodeOptions): Promise<string[]>;
+  /** The model's property directions (directions.json), or null when it ships none. */
+  readonly directions: PropertyDirections | null;
 }
 
 export interface StoredCandidate {
