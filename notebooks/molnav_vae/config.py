@@ -48,6 +48,10 @@ class Config:
     n_prior_samples: int = 10000
     eval_batch: int = 500
     n_golden: int = 8
+    # property directions (05_directions.py): molecules for the fit, the held-out check and the report
+    directions_train: int = 20000
+    directions_heldout: int = 5000
+    directions_report: int = 100
     extra: dict = field(default_factory=dict)
 
     @property
@@ -68,7 +72,7 @@ class Config:
     def hash(self) -> str:
         """SHA-256 of the canonical JSON of the settings that shape the model (not paths or budgets)."""
         d = self.to_dict()
-        for k in ("max_minutes", "out_dir"):
+        for k in ("max_minutes", "out_dir", "directions_train", "directions_heldout", "directions_report"):
             d.pop(k, None)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 

@@ -42,7 +42,6 @@ RDLogger.DisableLog("rdApp.*")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DRUG_TSV = os.path.join(REPO, "src", "chem", "data", "approved-drugs.tsv")
-SA_TABLE = os.path.join(REPO, "src", "chem", "data", "sa_fpscores.tsv.gz")
 ZINC_TEST = "/work/shared/data/zinc250k/split_test.smi.gz"
 OUT = os.path.join(HERE, "reference.json")
 
@@ -85,61 +84,9 @@ LOGP_MEAN, LOGP_STD = 2.4570953396190123, 1.434324401111988
 SA_MEAN, SA_STD = -3.0525811293166134, 0.8335207024513095
 CYCLE_MEAN, CYCLE_STD = -0.0485696876403053, 0.2860212110245455
 
-# --- SA score (Ertl & Schuffenhauer 2009), same logic as RDKit Contrib/SA_Score/sascorer.py -------------------
-_fscores = None
-
-
-def read_fragment_scores():
-    global _fscores
-    _fscores = {}
-    with gzip.open(SA_TABLE, "rt") as fh:
-        next(fh)
-        for line in fh:
-            k, v = line.split("\t")
-            _fscores[int(k)] = float(v)
-
-
-def sa_score(m):
-    """Returns (score, components). Mirrors sascorer.calculateScore (RDKit Contrib, v1.1 with density term)."""
-    if _fscores is None:
-        read_fragment_scores()
-    fps = rdMolDescriptors.GetMorganFingerprint(m, 2).GetNonzeroElements()
-    score1 = 0.0
-    nf = 0
-    for bit, v in fps.items():
-        nf += v
-        score1 += _fscores.get(bit, -4) * v
-    score1 /= nf
-    n_atoms = m.GetNumAtoms()
-    n_chiral = len(Chem.FindMolChiralCenters(m, includeUnassigned=True))
-    n_spiro = rdMolDescriptors.CalcNumSpiroAtoms(m)
-    n_bridge = rdMolDescriptors.CalcNumBridgeheadAtoms(m)
-    n_macro = sum(1 for r in m.GetRingInfo().AtomRings() if len(r) > 8)
-    score2 = (
-        0.0
-        - (n_atoms**1.005 - n_atoms)
-        - math.log10(n_chiral + 1)
-        - math.log10(n_spiro + 1)
-        - math.log10(n_bridge + 1)
-        - (math.log10(2) if n_macro > 0 else 0.0)
-    )
-    score3 = math.log(float(n_atoms) / len(fps)) * 0.5 if n_atoms > len(fps) else 0.0
-    s = score1 + score2 + score3
-    s = 11.0 - (s - -4.0 + 1) / (2.5 - -4.0) * 9.0
-    if s > 8.0:
-        s = 8.0 + math.log(s + 1.0 - 9.0)
-    s = min(10.0, max(1.0, s))
-    comps = dict(
-        fragmentScore=score1,
-        nAtoms=n_atoms,
-        nChiralCenters=n_chiral,
-        nSpiro=n_spiro,
-        nBridgeheads=n_bridge,
-        nMacrocycles=n_macro,
-        nDistinctIds=len(fps),
-        nUnknownIds=sum(1 for b in fps if b not in _fscores),
-    )
-    return s, comps
+# --- SA score (Ertl & Schuffenhauer 2009): notebooks/molnav_vae/properties.py, shared with the training pipeline --
+sys.path.insert(0, os.path.join(REPO, "notebooks"))
+from molnav_vae.properties import sa_score  # noqa: E402
 
 
 def cycle_basis_max(m):
