@@ -21,6 +21,21 @@ export const LIMITS = Object.freeze({
   maxSvgSize: 1000,
   /** Decode attempts per interpolation point (1 greedy + sampled retries). */
   interpolationAttempts: 16,
+  /** Neighbours requested from one sampleNeighbours call. */
+  maxNeighbours: 100,
+  /** sampleNeighbours attempt budget: at most this many decodes per requested neighbour. */
+  neighbourDecodesPerResult: 20,
+  /** Noise radius of sampleNeighbours (std of the latent noise), latent units; must be > 0. */
+  maxRadius: 5,
+  /** traverse intervals (the walk has steps + 1 points). */
+  minTraverseSteps: 2,
+  maxTraverseSteps: 50,
+  /** |distance| of a traverse, latent units; must be non-zero. */
+  maxTraverseDistance: 20,
+  /** Sampling temperature of the decoding option (must be > 0). */
+  maxTemperature: 5,
+  /** topK of sampled decoding: 1..maxSampleTopK tokens. */
+  maxSampleTopK: 100,
 });
 
 export interface AppConfig {

@@ -14,6 +14,7 @@ const DOMAIN_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   OutOfVocabularyError: 'MOLECULE_OUT_OF_DOMAIN',
   SmilesTooLongError: 'MOLECULE_OUT_OF_DOMAIN',
   InvalidLatentError: 'BAD_USER_INPUT',
+  InvalidDecodeOptionsError: 'BAD_USER_INPUT',
   BatchTooLargeError: 'LIMIT_EXCEEDED',
   InvalidCursorError: 'INVALID_CURSOR',
   InvalidPageSizeError: 'LIMIT_EXCEEDED',

@@ -1,8 +1,16 @@
 import { Molecule } from '../molecules/models/molecule.model';
+import type { PropertyDirection as DomainDirection, PropertyDirections } from '../model/directions';
+import { DecodingChoice, GREEDY } from './decoding-choice';
+import { DecodingInput } from './dto/navigation.inputs';
 import { InterpolationOutcome } from './interpolation';
-import { InterpolationMethod, InterpolationResult, ObjectiveKind, OptimizationResult, DecodeSource } from './models/navigation.models';
+import {
+  DecodeSource, DecodeStrategy, InterpolationMethod, InterpolationResult, NeighbourResult, ObjectiveKind, OptimizationResult,
+  PropertyDirection, PropertyDirectionSet, TraverseResult,
+} from './models/navigation.models';
+import { NeighbourOutcome } from './neighbours';
 import { OptimizationOutcome } from './optimization';
 import { ResolvedMolecule } from './ports';
+import { TraverseOutcome } from './traverse';
 
 /** GraphQL Molecule from a resolved (valid) molecule. */
 export function toMolecule(m: ResolvedMolecule): Molecule {
@@ -36,6 +44,63 @@ export function toOptimizationResult(
     candidates: outcome.ranked.map((m, i) => ({
       rank: i + 1, canonicalSmiles: m.canonicalSmiles, score: m.score, similarityToSeed: m.similarityToSeed,
       feasible: m.feasible, foundAtCall: m.foundAtCall, properties: { ...m.properties },
+    })),
+  };
+}
+
+/** The decoding choice of a GraphQL DecodingInput (absent: greedy). */
+export function toDecodingChoice(input: DecodingInput | null | undefined): DecodingChoice {
+  if (!input || input.strategy === DecodeStrategy.GREEDY) return GREEDY;
+  return { strategy: 'sample', temperature: input.temperature, ...(input.topK != null ? { topK: input.topK } : {}) };
+}
+
+function toStrategy(choice: DecodingChoice): DecodeStrategy {
+  return choice.strategy === 'sample' ? DecodeStrategy.SAMPLE : DecodeStrategy.GREEDY;
+}
+
+export function toNeighbourResult(
+  runId: string, query: ResolvedMolecule, outcome: NeighbourOutcome, band: { minTanimoto: number | null; maxTanimoto: number | null },
+  decoding: DecodingChoice, modelVersion: string,
+): NeighbourResult {
+  return {
+    runId, query: toMolecule(query), modelVersion, strategy: toStrategy(decoding), ...band,
+    neighbours: outcome.neighbours.map((n, i) => ({
+      rank: i + 1, canonicalSmiles: n.canonicalSmiles, inchiKey: n.inchiKey, tanimoto: n.tanimoto, properties: { ...n.properties },
+      round: n.round, foundAtDecode: n.foundAtDecode,
+    })),
+    requested: outcome.requested, found: outcome.found, complete: outcome.complete, message: outcome.message,
+    decodes: outcome.decodes, invalidDecodes: outcome.invalidDecodes, identicalToQuery: outcome.identicalToQuery,
+    duplicates: outcome.duplicates, outsideBand: outcome.outsideBand, rounds: outcome.rounds,
+    radius: outcome.initialRadius, finalRadius: outcome.finalRadius,
+  };
+}
+
+export function toPropertyDirection(d: DomainDirection): PropertyDirection {
+  return {
+    property: d.property, label: d.label, unit: d.unit, slope: d.slope, r2Heldout: d.r2Heldout, spearmanHeldout: d.spearmanHeldout,
+    mean: d.mean, std: d.std,
+  };
+}
+
+export function toPropertyDirectionSet(directions: PropertyDirections | null, modelVersion: string): PropertyDirectionSet {
+  if (!directions) return { available: false, modelVersion, method: null, created: null, provenance: null, directions: [] };
+  return {
+    available: true, modelVersion, method: directions.method, created: directions.created,
+    provenance: JSON.stringify(directions.provenance), directions: [...directions.properties.values()].map(toPropertyDirection),
+  };
+}
+
+export function toTraverseResult(
+  runId: string, start: ResolvedMolecule, distance: number, steps: number, decoding: DecodingChoice, outcome: TraverseOutcome, modelVersion: string,
+): TraverseResult {
+  return {
+    runId, start: toMolecule(start), direction: toPropertyDirection(outcome.direction), distance, steps, strategy: toStrategy(decoding),
+    startValue: outcome.startValue, decodes: outcome.decodes, validPoints: outcome.validPoints,
+    distinctValidPoints: outcome.distinctValidPoints, spearman: outcome.spearman, monotonic: outcome.monotonic, modelVersion,
+    points: outcome.points.map((p) => ({
+      index: p.index, t: p.t, offset: p.offset, valid: p.canonicalSmiles !== null, reason: p.reason, canonicalSmiles: p.canonicalSmiles,
+      properties: p.properties ? { ...p.properties } : null, value: p.value, predicted: p.predicted, tanimotoToStart: p.tanimotoToStart,
+      distinct: p.distinct,
     })),
   };
 }

@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BadUserInputError, DirectionsUnavailableError } from '../common/errors';
 import { LIMITS } from '../config/config';
+import type { PropertyDirections } from '../model/directions';
 import { Rng } from '../model/rng';
+import { DecodingChoice } from './decoding-choice';
 import { interpolate, InterpolationOutcome } from './interpolation';
 import { InterpolationKind } from './latent';
+import { checkNeighbourOptions, NeighbourOptions, NeighbourOutcome, sampleNeighbours } from './neighbours';
 import { ObjectiveSpec } from './objective';
 import { optimize, OptimizationOutcome } from './optimization';
 import { CHEM_PORT, ChemPort, MODEL_PORT, ModelPort, ResolvedMolecule, STORE_PORT, StorePort } from './ports';
+import { checkTraverseOptions, traverse, TraverseOptions, TraverseOutcome } from './traverse';
 
 export interface InterpolateRequest {
   from: string;
@@ -25,8 +30,32 @@ export interface OptimizeRequest {
   randomSeed: number;
 }
 
+export interface NeighboursRequest {
+  /** SMILES or approved-drug name. */
+  molecule: string;
+  count: number;
+  /** Initial noise radius, latent units. */
+  radius: number;
+  minTanimoto: number | null;
+  maxTanimoto: number | null;
+  decoding: DecodingChoice;
+  seed: number;
+}
+
+export interface TraverseRequest {
+  /** SMILES or approved-drug name. */
+  molecule: string;
+  /** Property key of the model's directions.json, e.g. 'tpsa'. */
+  property: string;
+  /** Signed distance along the direction, latent units. */
+  distance: number;
+  steps: number;
+  decoding: DecodingChoice;
+  seed: number;
+}
+
 /**
- * Latent navigation: interpolation and optimisation, each recorded as a stored run with its candidates.
+ * Latent navigation: interpolation, optimisation, neighbour sampling and property traversal, each recorded as a stored run with its candidates.
  * A failure after the run row is created marks the run FAILED (with the message) and rethrows.
  */
 @Injectable()
@@ -95,6 +124,86 @@ export class NavigationService {
         generations: outcome.generations, stopReason: outcome.stopReason, best: outcome.ranked[0]?.score ?? null,
       };
       return { result: { seed, outcome }, items, stats };
+    });
+  }
+
+  /**
+   * Sample distinct valid neighbours around a molecule's latent mean and store them as a NEIGHBOURS run (position =
+   * rank by Tanimoto, score = Tanimoto to the query). The attempt budget is LIMITS.neighbourDecodesPerResult x count
+   * decodes; an incomplete result is not an error (`complete: false` with a message).
+   * @throws BadUserInputError (options out of range, band min > max), InvalidSmilesError, UnknownMoleculeNameError,
+   * OutOfVocabularyError
+   */
+  async sampleNeighbours(req: NeighboursRequest): Promise<{ runId: string; query: ResolvedMolecule; outcome: NeighbourOutcome }> {
+    const opts: NeighbourOptions = {
+      count: req.count, radius: req.radius, maxRadius: LIMITS.maxRadius, minTanimoto: req.minTanimoto, maxTanimoto: req.maxTanimoto,
+      decoding: req.decoding, seed: req.seed, maxDecodes: LIMITS.neighbourDecodesPerResult * req.count,
+    };
+    if (req.count > LIMITS.maxNeighbours) throw new BadUserInputError(`count must be at most ${LIMITS.maxNeighbours}, got ${req.count}`);
+    if (req.radius > LIMITS.maxRadius) throw new BadUserInputError(`radius must be at most ${LIMITS.maxRadius} latent units, got ${req.radius}`);
+    checkNeighbourOptions(opts);
+    const query = this.chem.resolve(req.molecule);
+    return this.recorded('NEIGHBOURS', { ...req, maxDecodes: opts.maxDecodes }, req.seed, async () => {
+      const rng = new Rng(req.seed);
+      const outcome = await sampleNeighbours(this.chem, this.model, query, opts, () => rng.normal());
+      const items = outcome.neighbours.map((n, i) => ({
+        canonicalSmiles: n.canonicalSmiles,
+        inchiKey: n.inchiKey,
+        properties: n.properties,
+        position: i,
+        score: n.tanimoto,
+        t: null,
+        meta: { tanimoto: n.tanimoto, round: n.round, foundAtDecode: n.foundAtDecode },
+      }));
+      const { neighbours: _, ...stats } = outcome;
+      return { result: { query, outcome }, items, stats };
+    });
+  }
+
+  /** The loaded model's property directions, or null when it ships none. */
+  propertyDirections(): PropertyDirections | null {
+    return this.model.directions;
+  }
+
+  /**
+   * Walk from a molecule's latent mean along a property direction, decode each point and store a TRAVERSE run with
+   * the valid points (position = index, t, score = the property's actual value).
+   * @throws BadUserInputError (distance or steps out of range, unknown property), DirectionsUnavailableError (the model
+   * ships no directions.json), InvalidSmilesError, UnknownMoleculeNameError, OutOfVocabularyError
+   */
+  async traverse(req: TraverseRequest): Promise<{ runId: string; start: ResolvedMolecule; outcome: TraverseOutcome }> {
+    const opts: TraverseOptions = {
+      distance: req.distance, steps: req.steps, minSteps: LIMITS.minTraverseSteps, maxSteps: LIMITS.maxTraverseSteps,
+      maxDistance: LIMITS.maxTraverseDistance, decoding: req.decoding, seed: req.seed,
+    };
+    checkTraverseOptions(opts);
+    const directions = this.model.directions;
+    if (!directions) throw new DirectionsUnavailableError(this.model.modelVersion);
+    const direction = directions.properties.get(req.property);
+    if (!direction) {
+      const available = [...directions.properties.keys()];
+      throw new BadUserInputError(`unknown property ${JSON.stringify(req.property)}; available: ${available.join(', ')}`, { available });
+    }
+    const start = this.chem.resolve(req.molecule);
+    return this.recorded('TRAVERSE', req, req.seed, async () => {
+      const outcome = await traverse(this.chem, this.model, start, direction, opts);
+      const items = outcome.points
+        .filter((p) => p.canonicalSmiles !== null && p.properties !== null)
+        .map((p) => ({
+          canonicalSmiles: p.canonicalSmiles as string,
+          inchiKey: p.inchiKey,
+          properties: p.properties!,
+          position: p.index,
+          t: p.t,
+          score: p.value,
+          meta: { offset: p.offset, predicted: p.predicted, tanimotoToStart: p.tanimotoToStart, distinct: p.distinct },
+        }));
+      const stats = {
+        property: direction.property, slope: direction.slope, startValue: outcome.startValue, decodes: outcome.decodes,
+        validPoints: outcome.validPoints, distinctValidPoints: outcome.distinctValidPoints, spearman: outcome.spearman,
+        monotonic: outcome.monotonic, directionsCreated: directions.created,
+      };
+      return { result: { start, outcome }, items, stats };
     });
   }
 

@@ -8,7 +8,7 @@ import type { MolecularProperties } from '../chem/chemistry';
 export const MAX_PAGE_SIZE = 200;
 
 /** Run kinds used by molnav today. Other upper-case identifiers (`/^[A-Z][A-Z0-9_]{0,63}$/`) are accepted too. */
-export const KNOWN_RUN_KINDS = ['INTERPOLATE', 'OPTIMIZE'] as const;
+export const KNOWN_RUN_KINDS = ['INTERPOLATE', 'OPTIMIZE', 'NEIGHBOURS', 'TRAVERSE'] as const;
 /** What a run did; stored as a plain string so new kinds need no migration. */
 export type RunKind = (typeof KNOWN_RUN_KINDS)[number] | (string & {});
 

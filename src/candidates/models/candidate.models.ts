@@ -73,25 +73,25 @@ export class CandidateConnection {
 
 @ObjectType({ description: 'A candidate at its place in a run.' })
 export class RunCandidate {
-  @Field(() => Int, { description: 'Path index (interpolation) or rank - 1 (optimisation).' })
+  @Field(() => Int, { description: 'Path index (interpolate, traverse) or rank - 1 (optimize, sampleNeighbours).' })
   position!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Objective score (optimisation runs).' })
+  @Field(() => Float, { nullable: true, description: 'Objective score (optimize), ECFP4 Tanimoto to the query (sampleNeighbours), or the directed property\'s actual value (traverse).' })
   score!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Interpolation parameter t in [0, 1] (interpolation runs).' })
+  @Field(() => Float, { nullable: true, description: 'Interpolation parameter t in [0, 1] (interpolate), or index / steps (traverse).' })
   t!: number | null;
 
   @Field(() => Candidate)
   candidate!: Candidate;
 }
 
-@ObjectType({ description: 'A recorded interpolation or optimisation run.' })
+@ObjectType({ description: 'A recorded run: interpolation, optimisation, neighbour sampling or traverse.' })
 export class Run {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'INTERPOLATE or OPTIMIZE.' })
+  @Field({ description: 'INTERPOLATE, OPTIMIZE, NEIGHBOURS or TRAVERSE.' })
   kind!: string;
 
   @Field({ description: 'PENDING, RUNNING, SUCCEEDED or FAILED.' })

@@ -1,8 +1,9 @@
 import { Field, Float, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsEnum, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { LIMITS } from '../../config/config';
-import { InterpolationMethod, ObjectiveKind } from '../models/navigation.models';
+import { DEFAULT_NEIGHBOUR_RADIUS } from '../neighbours';
+import { DecodeStrategy, InterpolationMethod, ObjectiveKind } from '../models/navigation.models';
 
 @InputType({ description: 'Interpolate between two molecules in latent space.' })
 export class InterpolateInput {
@@ -100,4 +101,114 @@ export class OptimizeInput {
   @Min(0)
   @Max(2 ** 31 - 1)
   randomSeed!: number;
+}
+
+@InputType({ description: 'How latent points are decoded to SMILES (always under the SMILES syntax mask).' })
+export class DecodingInput {
+  @Field(() => DecodeStrategy, { defaultValue: DecodeStrategy.GREEDY })
+  @IsEnum(DecodeStrategy)
+  strategy!: DecodeStrategy;
+
+  @Field(() => Float, { defaultValue: 1, description: `Sampling temperature, > 0 and at most ${LIMITS.maxTemperature} (below 1 sharpens, above 1 flattens the token distribution). Ignored by GREEDY.` })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(LIMITS.maxTemperature)
+  temperature!: number;
+
+  @Field(() => Int, { nullable: true, description: `Sample only among the k most likely tokens (1..${LIMITS.maxSampleTopK}); null: all tokens. Ignored by GREEDY.` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.maxSampleTopK)
+  topK?: number | null;
+}
+
+@InputType({ description: 'Sample distinct valid molecules around a molecule in latent space.' })
+export class SampleNeighboursInput {
+  @Field({ description: `Query molecule: SMILES or approved-drug name (case-insensitive). At most ${LIMITS.maxInputLength} characters.` })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.maxInputLength)
+  molecule!: string;
+
+  @Field(() => Int, { defaultValue: 10, description: `Distinct valid neighbours wanted (1..${LIMITS.maxNeighbours}). At most ${LIMITS.neighbourDecodesPerResult} x count decodes are spent.` })
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.maxNeighbours)
+  count!: number;
+
+  @Field(() => Float, {
+    defaultValue: DEFAULT_NEIGHBOUR_RADIUS,
+    description: `Standard deviation of the isotropic Gaussian noise added to the query's latent mean, latent units (> 0, at most ${LIMITS.maxRadius}). With a Tanimoto band it adapts between rounds.`,
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(LIMITS.maxRadius)
+  radius!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Keep only neighbours whose ECFP4 Tanimoto similarity to the query is >= this (0..1).' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  minTanimoto?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Keep only neighbours whose ECFP4 Tanimoto similarity to the query is <= this (0..1, >= minTanimoto).' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  maxTanimoto?: number | null;
+
+  @Field(() => DecodingInput, { nullable: true, description: 'Decoding; default GREEDY.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DecodingInput)
+  decoding?: DecodingInput | null;
+
+  @Field(() => Int, { defaultValue: 0, description: 'Random seed of the noise and of sampled decoding (same input and seed, same neighbours).' })
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  seed!: number;
+}
+
+@InputType({ description: 'Walk from a molecule along a property direction of the model (see propertyDirections).' })
+export class TraverseInput {
+  @Field({ description: `Start molecule: SMILES or approved-drug name (case-insensitive). At most ${LIMITS.maxInputLength} characters.` })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.maxInputLength)
+  molecule!: string;
+
+  @Field({ description: 'Property key of one of the model\'s directions, e.g. "tpsa" (see propertyDirections).' })
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { message: 'property must be a property key such as tpsa' })
+  property!: string;
+
+  @Field(() => Float, {
+    description: `Signed distance along the unit direction, latent units (non-zero, |distance| <= ${LIMITS.maxTraverseDistance}); negative walks against the direction.`,
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-LIMITS.maxTraverseDistance)
+  @Max(LIMITS.maxTraverseDistance)
+  distance!: number;
+
+  @Field(() => Int, { defaultValue: 10, description: `Intervals (${LIMITS.minTraverseSteps}..${LIMITS.maxTraverseSteps}); the walk has steps + 1 points.` })
+  @IsInt()
+  @Min(LIMITS.minTraverseSteps)
+  @Max(LIMITS.maxTraverseSteps)
+  steps!: number;
+
+  @Field(() => DecodingInput, { nullable: true, description: 'Decoding; default GREEDY.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DecodingInput)
+  decoding?: DecodingInput | null;
+
+  @Field(() => Int, { defaultValue: 0, description: 'Seed of sampled decoding (same input and seed, same walk).' })
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  seed!: number;
 }
