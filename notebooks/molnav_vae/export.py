@@ -103,7 +103,7 @@ def make_golden(model, vocab, smiles: List[str], max_steps: int, seed: int) -> D
     logits0, _ = model.step(mu, torch.full((len(smiles),), 1, dtype=torch.long), h0)
     greedy = model.greedy(mu, max_steps)
     g = torch.Generator().manual_seed(seed)
-    z_prior = torch.randn(4, model.latent_dim, generator=g)
+    z_prior = torch.randn(16, model.latent_dim, generator=g)  # 16 rows exercise the syntax mask in the parity test
     greedy_prior = model.greedy(z_prior, max_steps)
     masked_prior = model.greedy(z_prior, max_steps, syntax_itos=vocab.itos)
     masked_mu = model.greedy(mu, max_steps, syntax_itos=vocab.itos)

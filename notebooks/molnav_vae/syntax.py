@@ -29,18 +29,28 @@ RING: closing an open label is allowed unless it was opened on the current atom 
 atom is bonded to in the chain (CC1(C)C1, c1C1: a second bond between the same two atoms); opening a new label, and
 OPEN, are allowed only while the tokens left after this one can still close everything: left - 1 > depth + open
 labels (one token each to close, plus <eos>).
+Aromatic rings: closing a ring bond between two aromatic atoms (lowercase, or a bracket atom with a lowercase
+element) is allowed only if the shortest path between them through aromatic atoms, when there is one, makes a ring
+of 4, 5 or 6 atoms, and a 5-ring only if one of its atoms can give the pair of pi electrons of a pyrrole-type ring: o,
+s, [nH], [n-], or an n that has or may still get three bonds (counting the new bond and its open ring labels; the
+current atom may still take a substituent, an atom with an open branch one more), on some shortest path. The path
+is searched along the bonds so far, and again with each other open ring label as a bond from the current atom (it
+may close on it next, as in c12); any pass allows the closure. This is a valence-class
+rule: dropped with the others when nothing would be left.
 Closing mode: once the network's unmasked argmax is <eos> while <eos> is not allowed, the row only takes `)`, closures
 of open ring labels and <eos> (where one of them is allowed; an atom otherwise), so it closes what it left open
 instead of running on to the length limit.
 """
 import re
-from typing import List, Sequence
+from typing import Dict, List, Sequence
 
 import torch
 
 ATOM, BOND, OPEN, CLOSE, RING, END, NEVER = range(7)
 _ATOM_RE = re.compile(r"^(\[[^\]]+\]|Br|Cl|[BCNOPSFI]|[bcnops]|\*)$")
 _RING_RE = re.compile(r"^([0-9]|%[0-9]{2})$")
+_AROMATIC_RE = re.compile(r"^(\[[0-9]*(se|as|te|[bcnops])([^a-z].*)?\]|[bcnops])$")
+DONOR_TOKENS = {"o", "s", "[nH]", "[n-]"}
 MAX_VALENCE = {"B": 3, "C": 4, "N": 3, "O": 2, "P": 5, "S": 6, "F": 1, "Cl": 1, "Br": 1, "I": 1,
                "b": 3, "c": 4, "n": 3, "o": 2, "p": 4, "s": 4}
 BOND_ORDER = {"-": 1, "=": 2, "#": 3, "/": 1, "\\": 1, ":": 1}
@@ -82,6 +92,59 @@ class SyntaxState:
         self.pending = 1  # order of the next bond: set by a BOND token, back to 1 once used
         self.closing = False  # set once the network wanted <eos> before it was allowed
         self.end_id = list(classes).index(END)
+        self.aromatic = []  # per atom: aromatic?
+        self.donor = []  # per atom: 0 no, 1 pyrrole-type donor token, 2 plain n (a donor with three bonds)
+        self.degree = []  # per atom: bonds so far
+        self.adj = []  # per atom: neighbours
+
+    def _distances(self, start: int, extra: Dict[int, List[int]]) -> List[int]:
+        """BFS distances (bonds) from start over aromatic atoms, along bonds and the `extra` edges; -1 if unreachable."""
+        dist = [-1] * len(self.adj)
+        dist[start] = 0
+        queue = [start]
+        for a in queue:
+            for b in self.adj[a] + extra.get(a, []):
+                if dist[b] < 0 and self.aromatic[b]:
+                    dist[b] = dist[a] + 1
+                    queue.append(b)
+        return dist
+
+    def aromatic_ring_ok(self, label: str) -> bool:
+        """Whether closing ring `label` on the current atom passes the aromatic-ring rule, judged on the bonds so
+        far, or else with one of the other ring labels still open counted as a bond from the current atom (it may
+        close on it next, as in c12): the rule errs on the side of allowing."""
+        cur, at = self.cur, self.open_rings[label]
+        if not (self.aromatic[cur] and self.aromatic[at]):
+            return True
+        if self._aromatic_ring_ok(at, {}):
+            return True
+        for other, opener in self.open_rings.items():
+            if other != label and opener != cur and self._aromatic_ring_ok(at, {cur: [opener], opener: [cur]}):
+                return True
+        return False
+
+    def _aromatic_ring_ok(self, at: int, extra: Dict[int, List[int]]) -> bool:
+        cur = self.cur
+        d_at = self._distances(at, extra)
+        if d_at[cur] < 0:
+            return True  # no all-aromatic path: the ring mixes in other atoms
+        size = d_at[cur] + 1
+        if size in (4, 6):  # 4: squaric-acid-like rings, which RDKit perceives as aromatic
+            return True
+        if size != 5:
+            return False
+        d_cur = self._distances(cur, extra)
+        open_at = [0] * len(self.adj)
+        for opener in self.open_rings.values():
+            open_at[opener] += 1
+        for a in range(len(self.adj)):
+            if d_at[a] >= 0 and d_cur[a] >= 0 and d_at[a] + d_cur[a] == d_at[cur]:
+                if self.donor[a] == 1:
+                    return True
+                may_get = open_at[a] + self.branch_points.count(a) + (a == at)  # open labels, open branches, new bond
+                if self.donor[a] == 2 and (a == cur or self.degree[a] + may_get >= 3):
+                    return True
+        return False
 
     def allowed(self, wants_end: bool = False) -> List[bool]:
         """Per token id, whether it may come next. Never all False: when the valence rules leave nothing (a saturated
@@ -115,9 +178,10 @@ class SyntaxState:
                 if tok in self.open_rings:
                     at = self.open_rings[tok]
                     ok = at != self.cur and at != self.parent[self.cur]
+                    fits = room >= order and (not ok or self.aromatic_ring_ok(tok))
                 else:
                     ok = can_grow
-                fits = room >= order
+                    fits = room >= order
             elif c == END:
                 ok = prev in (ATOM, RING, CLOSE) and closed
             syntax.append(ok)
@@ -136,11 +200,17 @@ class SyntaxState:
         c = self.classes[tid]
         self.generated += 1
         if c == ATOM:
+            tok = self.itos[tid]
             self.parent.append(self.cur)
-            self.room.append(MAX_VALENCE.get(self.itos[tid], UNLIMITED))
+            self.room.append(MAX_VALENCE.get(tok, UNLIMITED))
+            self.aromatic.append(bool(_AROMATIC_RE.match(tok)))
+            self.donor.append(1 if tok in DONOR_TOKENS else 2 if tok == "n" else 0)
+            self.degree.append(0)
+            self.adj.append([])
             if self.cur >= 0:
                 self.room[self.cur] -= self.pending
                 self.room[-1] -= self.pending
+                self._bond(self.cur, self.atoms)
             self.pending = 1
             self.cur = self.atoms
             self.atoms += 1
@@ -155,12 +225,20 @@ class SyntaxState:
         elif c == RING:
             label = self.itos[tid]
             if label in self.open_rings:
-                self.open_rings.pop(label)  # the opener took its share when the label was opened
+                at = self.open_rings.pop(label)  # the opener took its valence share when the label was opened
+                self._bond(self.cur, at)
             else:
                 self.open_rings[label] = self.cur
             self.room[self.cur] -= self.pending
             self.pending = 1
         self.prev = c
+
+
+    def _bond(self, a: int, b: int) -> None:
+        self.adj[a].append(b)
+        self.adj[b].append(a)
+        self.degree[a] += 1
+        self.degree[b] += 1
 
 
 class SyntaxMask:

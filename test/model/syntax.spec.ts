@@ -90,6 +90,9 @@ describe('SMILES syntax mask', () => {
     ['a double bond on a carbon with three bonds', ['C', 'C', '(', 'C', ')', '(', 'C', ')'], '='],
     ['a triple bond to oxygen', ['C', '#'], 'O'],
     ['<eos> after a bond', ['C', '='], '<eos>'],
+    ['an all-carbon aromatic 5-ring', ['c', '1', 'c', 'c', 'c', 'c'], '1'],
+    ['an aromatic 5-ring of c and a pyridine-type n', ['c', '1', 'c', 'c', 'n', 'c'], '1'],
+    ['an aromatic 7-ring', ['c', '1', 'c', 'c', 'c', 'c', 'c', 'c'], '1'],
   ])('refuses %s', (_, prefix, next) => {
     const { state, refused } = walk(prefix);
     expect(refused).toBeUndefined();
@@ -101,6 +104,12 @@ describe('SMILES syntax mask', () => {
     expect(allowed(walk(['C', 'C', '(', 'C']).state).has(')')).toBe(true);
     expect(allowed(walk(['C', 'C', '(', '=', 'O', ')']).state).has('<eos>')).toBe(true);
     expect(allowed(walk(['C', '1', 'C', 'C', 'C']).state).has('1')).toBe(true);
+    expect(allowed(walk(['c', '1', 'c', 'c', 'c', 'c', 'c']).state).has('1')).toBe(true); // benzene
+    expect(allowed(walk(['c', '1', 'c', 'c', '[nH]', 'c']).state).has('1')).toBe(true); // pyrrole
+    expect(allowed(walk(['c', '1', 'c', 'c', 'o', 'c']).state).has('1')).toBe(true); // furan
+    expect(allowed(walk(['C', 'n', '1', 'c', 'c', 'c']).state).has('1')).toBe(true); // N-methylpyrrole
+    expect(allowed(walk(['c', '1', 'c', 'c', 'c', 'n']).state).has('1')).toBe(true); // n may still take a substituent
+    expect(allowed(walk(['C', 'C', '1', 'C', 'C', 'C', 'C']).state).has('1')).toBe(true); // aliphatic 5-ring
   });
 
   it('stops opening branches and rings when only enough steps are left to close what is open', () => {
