@@ -1,6 +1,8 @@
 /** Public surface of the model layer. Only onnx-backend.ts imports onnxruntime-node. */
 export * from './errors';
 export { DECODE_STRATEGIES } from './decoding';
+export { MAX_BEAM_WIDTH } from './beam';
+export type { Beam } from './beam';
 export type { DecodeOptions, DecodeStrategy } from './decoding';
 export { DIRECTION_NORM_TOLERANCE, DIRECTIONS_FILE, parseDirections, readDirections } from './directions';
 export type { DirectionsExpectation, PropertyDirection, PropertyDirections } from './directions';

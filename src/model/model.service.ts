@@ -189,4 +189,9 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
   async decodeSequences(z: Float32Array, batch: number, opts?: DecodeOptions): Promise<DecodedSequence[]> {
     return this.loaded.decodeSequences(z, batch, opts);
   }
+
+  /** Beam search, per row the beamWidth most probable sequences: see {@link SmilesVae.decodeBeams}. */
+  async decodeBeams(z: Float32Array, batch: number, opts?: Parameters<SmilesVae['decodeBeams']>[2]) {
+    return this.loaded.decodeBeams(z, batch, opts);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@nestjs/common';
 import * as path from 'node:path';
+import { Beam, beamSearch, checkBeamOptions } from './beam';
 import { SmilesGrammar } from './syntax';
 import { DecodedBatch, DecodeOptions, DecoderRunner, decodeLatents, GenerationConfig, resolveGenerationConfig, rowSeeds } from './decoding';
 import {
@@ -239,6 +240,42 @@ export class SmilesVae {
       const seeds = cfg.strategy === 'sample' ? rowSeeds(cfg.seed, start, b) : undefined;
       const decoded: DecodedBatch = await decodeLatents(this.decoder, zChunk, b, cfg, seeds, this.grammar);
       decoded.ids.forEach((ids, r) => result.push({ smiles: this.tokenizer.decode(ids), ids, ended: decoded.ended[r] }));
+    }
+    return result;
+  }
+
+  /**
+   * Beam search: per row, the `beamWidth` most probable token sequences (see beam.ts), best first, as raw SMILES.
+   * Deterministic. Rows are chunked so that one decoder_step batch holds at most maxBatch beams.
+   *
+   * @param z     [batch, latentDim] float32, row-major (copied)
+   * @param batch rows of z
+   * @param opts  beamWidth (integer 1..10, default 5), lengthPenalty (GNMT alpha >= 0, default 0), maxSteps
+   *              (1..max_decode_steps, default max_decode_steps), syntaxMask (default true)
+   * @returns per row, up to beamWidth beams with smiles, ids, logProb (natural log), score and ended
+   * @throws {InvalidLatentError} wrong length, non-Float32Array or non-finite value
+   * @throws {InvalidDecodeOptionsError} an option is out of range
+   * @throws {ModelRunError} ONNX Runtime failed
+   */
+  async decodeBeams(
+    z: Float32Array,
+    batch: number,
+    opts: { beamWidth?: number; lengthPenalty?: number; maxSteps?: number; syntaxMask?: boolean } = {},
+  ): Promise<(Beam & { smiles: string })[][]> {
+    this.validateLatents(z, batch);
+    const beamWidth = opts.beamWidth ?? 5;
+    const lengthPenalty = opts.lengthPenalty ?? 0;
+    checkBeamOptions(beamWidth, lengthPenalty);
+    const base = this.generationConfig({ maxSteps: opts.maxSteps, syntaxMask: opts.syntaxMask });
+    const config = { beamWidth, lengthPenalty, maxSteps: base.maxSteps, syntaxMask: base.syntaxMask, bos: base.bos, eos: base.eos };
+    const dim = this.latentDim;
+    const rowsPerChunk = Math.max(1, Math.floor(this.maxBatch / beamWidth));
+    const result: (Beam & { smiles: string })[][] = [];
+    for (let start = 0; start < batch; start += rowsPerChunk) {
+      const b = Math.min(rowsPerChunk, batch - start);
+      const zChunk = new Float32Array(z.subarray(start * dim, (start + b) * dim));
+      const beams = await beamSearch(this.decoder, zChunk, b, config, this.grammar);
+      for (const row of beams) result.push(row.map((x) => ({ ...x, smiles: this.tokenizer.decode(x.ids) })));
     }
     return result;
   }

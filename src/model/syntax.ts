@@ -136,6 +136,26 @@ export class SyntaxState {
     private readonly maxSteps: number,
   ) {}
 
+  /** An independent copy of this state (beam search branches a row). */
+  clone(): SyntaxState {
+    const c = new SyntaxState(this.grammar, this.maxSteps);
+    c.generated = this.generated;
+    c.prev = this.prev;
+    c.depth = this.depth;
+    for (const [k, v] of this.openRings) c.openRings.set(k, v);
+    c.cur = this.cur;
+    c.parent.push(...this.parent);
+    c.branchPoints.push(...this.branchPoints);
+    c.room.push(...this.room);
+    c.pending = this.pending;
+    c.closing = this.closing;
+    c.atomAromatic.push(...this.atomAromatic);
+    c.atomDonor.push(...this.atomDonor);
+    c.degree.push(...this.degree);
+    for (const a of this.adj) c.adj.push([...a]);
+    return c;
+  }
+
   /**
    * Sets the logits of the tokens not allowed next to -Infinity, in place.
    * @param logits one row, [vocabSize] float32
