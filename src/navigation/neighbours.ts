@@ -25,10 +25,10 @@ import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } f
  * Default noise radius, latent units (standard deviation of the noise per latent dimension; the noise vector's norm
  * is about radius x sqrt(128) = 11.3 x radius, against |mu| of about 6-7 for drugs). Measured on the shipped model
  * with scripts/measure-neighbours.ts (20 neighbours of celecoxib, ibuprofen, aspirin and imatinib, greedy, seeds
- * 0-2; README "Neighbours"): at 0.25 small molecules mostly decode to the same few molecules (aspirin needs 330-400
- * decodes for 20 neighbours, once not finding them within 400); at 0.35 20 neighbours take 40-90 decodes with a mean
- * ECFP4 Tanimoto to the query of 0.26-0.50; at 0.5 40-56 decodes but the mean Tanimoto drops by about 0.05; beyond 1
- * validity and similarity both fall steeply (mean Tanimoto 0.08-0.19 at 2).
+ * 0-2; table in README "Neighbours and property directions"): at 0.25 small molecules mostly decode to the same few
+ * molecules (aspirin needs 330-400 decodes for 20 neighbours, once not finding them within 400); at 0.35 20
+ * neighbours take 40-90 decodes with a mean ECFP4 Tanimoto to the query of 0.26-0.50; at 0.5 40-56 decodes but the
+ * mean Tanimoto drops by about 0.05; beyond 1 validity and similarity both fall steeply (mean 0.09-0.18 at 2).
  */
 export const DEFAULT_NEIGHBOUR_RADIUS = 0.35;
 

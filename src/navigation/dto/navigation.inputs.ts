@@ -187,7 +187,10 @@ export class TraverseInput {
   property!: string;
 
   @Field(() => Float, {
-    description: `Signed distance along the unit direction, latent units (non-zero, |distance| <= ${LIMITS.maxTraverseDistance}); negative walks against the direction.`,
+    description:
+      `Signed distance along the unit direction, latent units (non-zero, |distance| <= ${LIMITS.maxTraverseDistance}); negative walks against the direction. ` +
+      'On the shipped model properties follow their direction over about 4 latent units (molecules change little below 2; beyond about 8 ' +
+      'more decodes are invalid or repeat).',
   })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-LIMITS.maxTraverseDistance)
