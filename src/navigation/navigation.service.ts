@@ -9,7 +9,7 @@ import { InterpolationKind } from './latent';
 import { checkNeighbourOptions, NeighbourOptions, NeighbourOutcome, sampleNeighbours } from './neighbours';
 import { ObjectiveSpec } from './objective';
 import { optimize, OptimizationOutcome } from './optimization';
-import { CHEM_PORT, ChemPort, MODEL_PORT, ModelPort, ResolvedMolecule, STORE_PORT, StorePort } from './ports';
+import { CHEM_PORT, ChemPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, STORE_PORT, StoredCandidate, StorePort } from './ports';
 import { checkTraverseOptions, traverse, TraverseOptions, TraverseOutcome } from './traverse';
 
 export interface InterpolateRequest {
@@ -84,17 +84,9 @@ export class NavigationService {
       const rng = new Rng(req.seed);
       const outcome = await interpolate(this.chem, this.model, from, to,
         { steps: req.steps, method: req.method, seed: req.seed, maxAttempts: LIMITS.interpolationAttempts }, () => rng.normal());
-      const items = outcome.path
-        .filter((p) => p.canonicalSmiles !== null && p.properties !== null)
-        .map((p) => ({
-          canonicalSmiles: p.canonicalSmiles as string,
-          inchiKey: p.inchiKey,
-          properties: p.properties!,
-          position: p.index,
-          t: p.t,
-          score: null,
-          meta: { source: p.source, attempts: p.attempts, tanimotoToFrom: p.tanimotoToFrom, tanimotoToTo: p.tanimotoToTo },
-        }));
+      const items = validPointsAsCandidates(outcome.path, () => null, (p) => ({
+        source: p.source, attempts: p.attempts, tanimotoToFrom: p.tanimotoToFrom, tanimotoToTo: p.tanimotoToTo,
+      }));
       const stats = { decodes: outcome.decodes, distinctIntermediates: outcome.distinctIntermediates, points: outcome.path.length };
       return { result: { from, to, outcome }, items, stats };
     });
@@ -187,17 +179,9 @@ export class NavigationService {
     const start = this.chem.resolve(req.molecule);
     return this.recorded('TRAVERSE', req, req.seed, async () => {
       const outcome = await traverse(this.chem, this.model, start, direction, opts);
-      const items = outcome.points
-        .filter((p) => p.canonicalSmiles !== null && p.properties !== null)
-        .map((p) => ({
-          canonicalSmiles: p.canonicalSmiles as string,
-          inchiKey: p.inchiKey,
-          properties: p.properties!,
-          position: p.index,
-          t: p.t,
-          score: p.value,
-          meta: { offset: p.offset, predicted: p.predicted, tanimotoToStart: p.tanimotoToStart, distinct: p.distinct },
-        }));
+      const items = validPointsAsCandidates(outcome.points, (p) => p.value, (p) => ({
+        offset: p.offset, predicted: p.predicted, tanimotoToStart: p.tanimotoToStart, distinct: p.distinct,
+      }));
       const stats = {
         property: direction.property, slope: direction.slope, startValue: outcome.startValue, decodes: outcome.decodes,
         validPoints: outcome.validPoints, distinctValidPoints: outcome.distinctValidPoints, spearman: outcome.spearman,
@@ -227,4 +211,32 @@ export class NavigationService {
       throw err;
     }
   }
+}
+
+/** A decoded path point as interpolate and traverse return it: a molecule, or null where the decode was invalid. */
+interface PathPointLike {
+  canonicalSmiles: string | null;
+  inchiKey: string | null;
+  properties: MolecularPropertiesLike | null;
+  index: number;
+  t: number;
+}
+
+/** The valid points of a path as candidates to store, in path order, with a score and metadata per point. */
+function validPointsAsCandidates<P extends PathPointLike>(
+  points: readonly P[],
+  score: (p: P) => number | null,
+  meta: (p: P) => unknown,
+): StoredCandidate[] {
+  return points
+    .filter((p) => p.canonicalSmiles !== null && p.properties !== null)
+    .map((p) => ({
+      canonicalSmiles: p.canonicalSmiles as string,
+      inchiKey: p.inchiKey,
+      properties: p.properties as MolecularPropertiesLike,
+      position: p.index,
+      t: p.t,
+      score: score(p),
+      meta: meta(p),
+    }));
 }

@@ -7,29 +7,16 @@ import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { validationPipe } from '../../src/main';
+import { graphqlClient, GqlResponse } from './graphql-client';
 
-interface GqlResponse<T> {
-  data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
 
 describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
   let app: INestApplication;
   let dir: string;
 
-  async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
-    const res = await request(app.getHttpServer()).post('/graphql').send({ query, variables });
-    return res.body as GqlResponse<T>;
-  }
-
-  async function errorCode(query: string, variables: Record<string, unknown> = {}): Promise<string | undefined> {
-    const body = await gql(query, variables);
-    expect(body.errors).toBeDefined();
-    return body.errors?.[0]?.extensions?.code;
-  }
+  const { gql, errorCode } = graphqlClient(() => app);
 
   async function candidateCount(): Promise<number> {
     const body = await gql<{ candidates: { totalCount: number } }>('{ candidates(first: 1) { totalCount } }');

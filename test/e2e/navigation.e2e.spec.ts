@@ -11,14 +11,11 @@ import { join } from 'path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { validationPipe } from '../../src/main';
+import { graphqlClient, GqlResponse } from './graphql-client';
 import { DIRECTIONS_FILE } from '../../src/model/directions';
 import { modelOptionsFromEnv } from '../../src/model/model.service';
 import { StoreService } from '../../src/store/store.service';
 
-interface GqlResponse<T = any> {
-  data?: T;
-  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
-}
 
 const MODEL_DIR = modelOptionsFromEnv().modelDir;
 
@@ -78,16 +75,7 @@ describe('navigation API (e2e, shipped model and directions.json, SQLite file)',
   let restore: () => void;
   let dir: string;
 
-  async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
-    const res = await request(app.getHttpServer()).post('/graphql').send({ query, variables });
-    return res.body as GqlResponse<T>;
-  }
-
-  async function errorCode(query: string, variables: Record<string, unknown> = {}): Promise<string | undefined> {
-    const body = await gql(query, variables);
-    expect(body.errors).toBeDefined();
-    return body.errors?.[0]?.extensions?.code;
-  }
+  const { gql, errorCode } = graphqlClient(() => app);
 
   /** Stored candidates (through the API) and runs (read from the store: the API lists runs by id only). */
   async function counts(): Promise<{ candidates: number; runs: number }> {
