@@ -94,8 +94,9 @@ def train(cfg: Config, monitor_every: int = 500, monitor_n: int = 200) -> Dict:
         state = ck["state"]
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed at epoch {state['epoch']} batch {state['batch']} step {state['step']}", flush=True)
-    if state["done"]:
+    if state["done"] and state["epoch"] >= cfg.epochs:
         return state
+    state["done"] = False  # more epochs planned than the checkpoint finished: go on
 
     def save():
         tmp = ckpt_path.with_suffix(".tmp")
