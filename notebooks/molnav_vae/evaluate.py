@@ -173,8 +173,8 @@ decoder GRU {ar['dec_hidden']} x {ar['dec_layers']}, vocabulary {ar['vocab_size'
 ## Evaluation (ZINC250k test split)
 Two decodings of the same network and the same latents: *unconstrained* greedy (the network's argmax at every
 step) and *syntax-masked* greedy (the argmax over tokens that keep the SMILES well formed: balanced branches, closed
-ring bonds, organic-subset valence; molnav_vae/syntax.py, src/model/syntax.ts). The service decodes syntax-masked by
-default. The mask rejected {ev['syntax_mask_check']['false_rejections']} of the {ev['syntax_mask_check']['n']:,} test-split SMILES it was walked over.
+ring bonds, organic-subset valence, aromatic ring sizes; molnav_vae/syntax.py, src/model/syntax.ts). The service
+decodes syntax-masked by default. The mask rejected {ev['syntax_mask_check']['false_rejections']} of the {ev['syntax_mask_check']['n']:,} test-split SMILES it was walked over.
 
 | metric | unconstrained | syntax-masked (served) |
 |---|---|---|

@@ -35,8 +35,8 @@
  * [nH], [n-], or an n that has or may still get three bonds (the new bond, its open ring labels and open branches
  * count; the current atom may still take a substituent). The path is searched along the bonds so far, and again with
  * each other open ring label as a bond from the current atom (it may close on it next, as in c12); any pass allows
- * the closure. This is a valence-class rule, dropped with the others when nothing would be left. Over 70,000 ZINC250k
- * molecules it refused 3 real tokens (a tropolone and two fused polycycles).
+ * the closure. This is a valence-class rule, dropped with the others when nothing would be left. Over 65,000 ZINC250k
+ * molecules (test split and 60,000 training) it refused 3 real tokens (a tropolone and two fused polycycles).
  * Closing mode: once the network's unmasked argmax is `<eos>` while `<eos>` is not allowed, the row only takes `)`,
  * closures of open ring labels and `<eos>` (where one of them is allowed; an atom otherwise), so a row that wanted to
  * stop closes what it left open instead of running on to the length limit.

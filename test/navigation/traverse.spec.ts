@@ -73,7 +73,7 @@ describe('propertyValue', () => {
   afterAll(async () => close());
 
   it('decodes steps + 1 points at offsets t x distance, each valid one described and compared to the start', async () => {
-    const start = chem.resolve('celecoxib');
+    const start = chem.resolve('ibuprofen');
     const direction = randomDirection('tpsa', model.latentDim, 1, 12.5);
     const o = await traverse(chem, model, start, direction, options({ distance: 3, steps: 6 }));
     expect(o.points).toHaveLength(7);
