@@ -5,8 +5,8 @@
  *
  * - runStep:        decoder_step on the running batch: (z [B', D], previous token [B'], h [layers, B', H])
  *                   -> logits [B', V], h'. The first step feeds `<bos>`.
- * - selectTokens:   per row: the SMILES syntax mask (syntax.ts; on by default), the logits processors (temperature, top-k: small classes with one call signature; empty
- *                   for greedy), then the sampler (greedy argmax, or a multinomial draw from the row's own seeded
+ * - selectTokens:   per row: the SMILES syntax mask (syntax.ts; on by default), the logits processors (temperature,
+ *                   top-k: small classes with one call signature; empty for greedy), then the sampler (greedy argmax, or a multinomial draw from the row's own seeded
  *                   {@link Rng}), then stopping: a row ends when it emits `<eos>`.
  * - dropEndedRows:  rows that ended leave z, h and the token batch, so later steps run on the rows still decoding
  *                   only (GenerationConfig.dropEndedRows, default on). The loop exits once every row has ended, and
@@ -176,8 +176,9 @@ export interface GenerationConfig {
   /** Drop ended rows from the batch each step (faster). Default true; false runs the full batch every step. */
   dropEndedRows: boolean;
   /**
-   * Mask tokens that would break SMILES syntax or organic-subset valence (syntax.ts). Default true; false decodes the
-   * network's raw choices (as the unconstrained PyTorch reference and the model card's "unconstrained" figures).
+   * Mask tokens that would break SMILES syntax, organic-subset valence or aromatic ring rules (syntax.ts). Default
+   * true; false decodes the network's raw choices (as the unconstrained PyTorch reference and the model card's
+   * "unconstrained" figures).
    */
   syntaxMask: boolean;
   /** Special ids. */

@@ -121,7 +121,8 @@ export async function traverse(
   });
   const decoded = await model.decode(z, n, decodeOptions(opts.decoding, opts.seed, 0));
   const startFp = chem.fingerprint(start.canonicalSmiles);
-  const seen = new Set<string>();
+  // walks often repeat a molecule at consecutive points: describe and compare each distinct molecule once
+  const described = new Map<string, { inchiKey: string | null; properties: MolecularPropertiesLike; tanimotoToStart: number }>();
   const points: TraversePoint[] = decoded.map((smiles, i) => {
     const base = { index: i, t: i / opts.steps, offset: offsets[i], predicted: startValue + direction.slope * offsets[i] };
     const v = chem.validate(smiles);
@@ -132,12 +133,16 @@ export async function traverse(
       };
     }
     const canon = v.canonicalSmiles;
-    const distinct = !seen.has(canon);
-    seen.add(canon);
-    const { inchiKey, properties } = chem.describe(canon);
+    let known = described.get(canon);
+    const distinct = known === undefined;
+    if (known === undefined) {
+      known = { ...chem.describe(canon), tanimotoToStart: chem.tanimoto(chem.fingerprint(canon), startFp) };
+      described.set(canon, known);
+    }
+    const { inchiKey, properties, tanimotoToStart } = known;
     return {
       ...base, canonicalSmiles: canon, inchiKey, properties, value: propertyValue(properties, direction.property),
-      tanimotoToStart: chem.tanimoto(chem.fingerprint(canon), startFp), distinct, reason: null,
+      tanimotoToStart, distinct, reason: null,
     };
   });
   const used = points.filter((p) => p.distinct && p.value !== null);
