@@ -3,8 +3,9 @@
  * SA score, penalised logP, ECFP4 fingerprints/Tanimoto, SVG depiction and salt stripping, on top of RDKit's WASM
  * build (MinimalLib 2025.03). Pure TypeScript, no Nest; `ChemService` (chem.service.ts) wraps one instance.
  *
- * Memory: every JSMol created here is deleted in a `finally`; the query molecules compiled for QED live as long as
- * the instance and are freed by `dispose()`.
+ * Memory: every JSMol created here is deleted in a `finally`; the query molecules compiled for QED, the structural
+ * alerts (compiled per table on first use) and user SMARTS (bounded cache) live as long as the instance and are freed
+ * by `dispose()`.
  */
 import type { JSMol } from './rdkit';
 import { ext, loadRDKit, RDKit, rdkitLogCapture } from './rdkit';
@@ -21,6 +22,11 @@ import {
   tanimotoBits,
 } from './scores';
 import { ChemTables, loadChemTables } from './tables';
+import { AlertCatalogs, AlertHit, AlertSet } from './alerts';
+import { bertzCT as computeBertzCT } from './bertz';
+import { ElementCounts, formatFormula } from './formula';
+import { countSubstructMatches, hasSubstructMatch, SmartsCache } from './smarts';
+import { SparseFingerprint, SparseFingerprinter, SparseFingerprintKind } from './fingerprints';
 
 /** Longest SMILES string `validate()` accepts, in characters. */
 export const MAX_SMILES_LENGTH = 1000;
@@ -94,6 +100,19 @@ export interface MolecularProperties {
   plogp: number;
 }
 
+/** Result of `Chemistry.basicDescriptors()` (units as in `MolecularProperties`; `rings` = SSSR ring count). */
+export interface BasicDescriptors {
+  mw: number;
+  clogp: number;
+  tpsa: number;
+  hbd: number;
+  hba: number;
+  rotatableBonds: number;
+  rings: number;
+  aromaticRings: number;
+  heavyAtoms: number;
+}
+
 /** Result of `Chemistry.describe()`. */
 export interface MoleculeDescription {
   canonicalSmiles: string;
@@ -122,6 +141,7 @@ interface Descriptors {
   NumRotatableBonds: number;
   NumHeavyAtoms: number;
   NumAromaticRings: number;
+  NumRings: number;
   NumAtomStereoCenters: number;
   NumSpiroAtoms: number;
   NumBridgeheadAtoms: number;
@@ -140,12 +160,18 @@ const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
  * - `describe`, `properties`, `qed`, `qedProperties`, `saScore`, `saComponents`, `penalizedLogP`, `inchiKey`
  *   return `null` for invalid SMILES;
  * - `fingerprint`, `morganCounts`, `tanimoto`, `depictSvg`, `largestFragment` throw `InvalidSmilesError`.
+ * - `alerts`, `matchesSmarts`, `countSmartsMatches`, `bertzCT`, `elementCounts`, `molecularFormula` throw
+ *   `InvalidSmilesError` (and `InvalidSmartsError` for a bad pattern).
  */
 export class Chemistry {
   private readonly acceptorQueries: JSMol[] = [];
   private readonly alertQueries: JSMol[] = [];
   private aliphaticRingQuery: JSMol | null = null;
   private readonly deltaMassCache = new Map<string, number>();
+  /** Structural-alert tables, compiled on first use; freed by `dispose()`. */
+  private alertCatalogs: AlertCatalogs | null = null;
+  /** User SMARTS of `matchesSmarts`/`countSmartsMatches` (LRU, 256 patterns); freed by `dispose()`. */
+  private smartsCache: SmartsCache | null = null;
   private disposed = false;
 
   /**
@@ -196,6 +222,12 @@ export class Chemistry {
     this.alertQueries.length = 0;
     this.aliphaticRingQuery?.delete();
     this.aliphaticRingQuery = null;
+    this.alertCatalogs?.dispose();
+    this.alertCatalogs = null;
+    this.smartsCache?.dispose();
+    this.smartsCache = null;
+    this.sparseFingerprinter?.dispose();
+    this.sparseFingerprinter = null;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -366,6 +398,30 @@ export class Chemistry {
     return this.withMol(smiles, (mol) => {
       const g = parseRdkitJson(mol.get_json());
       return qedFromProperties(this.qedPropertiesOf(mol, g, descriptorsOf(mol)), this.tables.qed);
+    });
+  }
+
+  /**
+   * The RDKit descriptors the scoring language uses, from one parse and without QED, SA or InChI (cheaper than
+   * `properties`): MW (Da, `amw`), Crippen cLogP, TPSA (Å²), HBD, HBA, rotatable bonds (strict), rings (SSSR,
+   * `NumRings`), aromatic rings, heavy atoms.
+   *
+   * @returns null when `smiles` is invalid.
+   */
+  basicDescriptors(smiles: string): BasicDescriptors | null {
+    return this.withMol(smiles, (mol) => {
+      const d = descriptorsOf(mol);
+      return {
+        mw: d.amw,
+        clogp: d.CrippenClogP,
+        tpsa: d.tpsa,
+        hbd: d.NumHBD,
+        hba: d.NumHBA,
+        rotatableBonds: d.NumRotatableBonds,
+        rings: d.NumRings,
+        aromaticRings: d.NumAromaticRings,
+        heavyAtoms: d.NumHeavyAtoms,
+      };
     });
   }
 
@@ -591,6 +647,53 @@ export class Chemistry {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // sparse (unfolded) fingerprints for GuacaMol / PMO similarity (fingerprints.ts, pharm2d.ts)
+
+  /** Feature SMARTS of the sparse fingerprints, compiled on first use; freed by `dispose()`. */
+  private sparseFingerprinter: SparseFingerprinter | null = null;
+
+  /**
+   * Unfolded fingerprint of a valid SMILES with RDKit 2022.09's identifiers, as GuacaMol/PMO compute them (Brown et
+   * al. 2019, doi:10.1021/acs.jcim.8b00839): `ECFP4`/`ECFP6` = `GetMorganFingerprint(m, 2|3)`, `FCFP4` = the same
+   * with `useFeatures=True` (Rogers & Hahn 2010, doi:10.1021/ci100050t), `AP` = `GetAtomPairFingerprint(m,
+   * maxLength=10)` (Carhart et al. 1985, doi:10.1021/ci00046a002), `PHCO` = `Gen2DFingerprint(m,
+   * Gobbi_Pharm2D.factory)` (Gobbi & Poppinger 1998). Compare with `sparseTanimoto` (fingerprints.ts).
+   *
+   * @returns `{kind, counts: Map<id, count>, total, binary}` (PHCO: on bits with count 1, `binary` true).
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  sparseFingerprint(smiles: string, kind: SparseFingerprintKind): SparseFingerprint {
+    return this.sparseFingerprints(smiles, [kind])[kind];
+  }
+
+  /**
+   * Several sparse fingerprints of one SMILES with a single parse (see `sparseFingerprint`).
+   *
+   * @returns an object with one `SparseFingerprint` per requested kind.
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  sparseFingerprints<K extends SparseFingerprintKind>(smiles: string, kinds: readonly K[]): Record<K, SparseFingerprint> {
+    return this.requireMol(smiles, (mol) => this.sparseFingerprintsOf(mol, kinds));
+  }
+
+  /**
+   * Sparse fingerprints of an already parsed molecule (the caller keeps ownership of `mol`). Pass `graph` when the
+   * caller already has `parseRdkitJson(mol.get_json())` to skip that step.
+   *
+   * @returns an object with one `SparseFingerprint` per requested kind.
+   */
+  sparseFingerprintsOf<K extends SparseFingerprintKind>(
+    mol: JSMol,
+    kinds: readonly K[],
+    graph?: MolGraph,
+  ): Record<K, SparseFingerprint> {
+    this.assertUsable();
+    const g = graph ?? parseRdkitJson(mol.get_json());
+    this.sparseFingerprinter ??= new SparseFingerprinter(this.rdkit);
+    return this.sparseFingerprinter.compute(mol, g, this.deltaMasses(g), kinds);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // depiction and fragments
 
   /**
@@ -649,6 +752,102 @@ export class Chemistry {
       }
     });
   }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // structural alerts, SMARTS, BertzCT, element counts
+
+  /**
+   * The structural-alert filters of `sets` that fire on a molecule (see src/chem/alerts.ts for the tables and
+   * matching rules: FilterCatalog sets with mergeHs SMARTS and `>= max_allowed_matches + 1` unique matches; MCF with
+   * MOSES's plain `HasSubstructMatch`). Each table is compiled once per instance, on first use. `PAINS` stands for
+   * PAINS_A + PAINS_B + PAINS_C; hits report their table. Empty array = no alert.
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid; RangeError for an unknown set (see `ALERT_SETS`).
+   */
+  alerts(smiles: string, sets: readonly AlertSet[]): AlertHit[] {
+    return this.requireMol(smiles, (mol) => this.alertsOfMol(mol, sets));
+  }
+
+  /**
+   * `alerts()` on an already parsed molecule (for callers that parse once and score many ways). The molecule is
+   * neither modified nor freed.
+   *
+   * @throws RangeError for an unknown set.
+   */
+  alertsOfMol(mol: JSMol, sets: readonly AlertSet[]): AlertHit[] {
+    this.assertUsable();
+    this.alertCatalogs ??= new AlertCatalogs(this.rdkit, this.tables.dataDir);
+    return this.alertCatalogs.fired(mol, sets);
+  }
+
+  /**
+   * Whether `smarts` matches the molecule (RDKit `HasSubstructMatch`, plain `MolFromSmarts` semantics, default
+   * match parameters: no chirality). Compiled patterns are cached (256, least recently used evicted).
+   *
+   * @throws InvalidSmilesError for an invalid SMILES; InvalidSmartsError (code INVALID_SMARTS) for a bad pattern.
+   */
+  matchesSmarts(smiles: string, smarts: string): boolean {
+    return this.requireMol(smiles, (mol) => hasSubstructMatch(mol, this.smartsQuery(smarts)));
+  }
+
+  /**
+   * Number of unique matches of `smarts` in the molecule, as `len(mol.GetSubstructMatches(Chem.MolFromSmarts(s)))`
+   * (uniquified, at most 1,000). Same cache and errors as `matchesSmarts`.
+   */
+  countSmartsMatches(smiles: string, smarts: string): number {
+    return this.requireMol(smiles, (mol) => countSubstructMatches(mol, this.smartsQuery(smarts)));
+  }
+
+  private smartsQuery(smarts: string): JSMol {
+    this.assertUsable();
+    this.smartsCache ??= new SmartsCache(this.rdkit);
+    return this.smartsCache.get(smarts);
+  }
+
+  /**
+   * Bertz complexity index CT (unitless; RDKit `GraphDescriptors.BertzCT`, Bertz, J. Am. Chem. Soc. 1981, 103,
+   * 3599, doi:10.1021/ja00402a071), see src/chem/bertz.ts. Computed on the molecule as parsed (all fragments).
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  bertzCT(smiles: string): number {
+    return this.requireMol(smiles, (mol) => computeBertzCT(parseRdkitJson(mol.get_json())));
+  }
+
+  /**
+   * Number of atoms per element symbol including all hydrogens (implicit, explicit and isotopic H such as `[2H]`
+   * count as `H`), e.g. celecoxib → {C: 17, H: 14, F: 3, N: 3, O: 2, S: 1}. Equal to GuacaMol's `AtomCounter` per
+   * element (atoms by `GetSymbol()` after `Chem.AddHs`); the values sum to GuacaMol's `num_atoms`. Dummy atoms count
+   * as `*`.
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  elementCounts(smiles: string): ElementCounts {
+    return this.requireMol(smiles, (mol) => elementCountsOf(parseRdkitJson(mol.get_json())));
+  }
+
+  /**
+   * Molecular formula without charge in RDKit's `CalcMolFormula` order (C, H, then alphabetical), e.g. celecoxib →
+   * `C17H14F3N3O2S` (see `formatFormula`).
+   *
+   * @throws InvalidSmilesError when `smiles` is invalid.
+   */
+  molecularFormula(smiles: string): string {
+    return formatFormula(this.elementCounts(smiles));
+  }
+}
+
+/** Element counts of a graph, hydrogens included (graph H atoms plus each atom's total H count). */
+function elementCountsOf(g: MolGraph): ElementCounts {
+  const out: ElementCounts = {};
+  let h = 0;
+  for (let i = 0; i < g.numAtoms; i++) {
+    const sym = elementSymbol(g.atomicNum[i]) ?? '*';
+    out[sym] = (out[sym] ?? 0) + 1;
+    h += g.totalHs[i];
+  }
+  if (h > 0) out.H = (out.H ?? 0) + h;
+  return out;
 }
 
 /** > 0 when (key a, smiles a) ranks above (key b, smiles b): larger keys win, then the smaller SMILES. */

@@ -39,6 +39,26 @@ export class InvalidSmilesError extends ChemError {
   }
 }
 
+/**
+ * A SMARTS pattern cannot be used as a substructure query: RDKit's SMARTS parser rejected it, or it failed a
+ * pre-check (empty, longer than `MAX_SMARTS_LENGTH`, whitespace/control characters). Higher layers map it to
+ * `INVALID_SMARTS` (see `code`).
+ */
+export class InvalidSmartsError extends ChemError {
+  /** Stable machine-readable code. */
+  readonly code = 'INVALID_SMARTS' as const;
+
+  constructor(
+    /** The offending pattern, as given. */
+    readonly smarts: string,
+    /** Human-readable reason (RDKit's parser message when it could be captured). */
+    readonly reason: string,
+  ) {
+    super(`Invalid SMARTS ${JSON.stringify(truncate(smarts))}: ${reason}`);
+    this.name = 'InvalidSmartsError';
+  }
+}
+
 /** A string looked like a molecule name but is not in the approved-drug table (and is not valid SMILES either). */
 export class UnknownMoleculeNameError extends ChemError {
   constructor(readonly input: string) {

@@ -11,13 +11,14 @@ export {
   SVG_MIN_SIZE,
   VALIDATION_REASONS,
 } from './chemistry';
-export type { ChemistryOptions, MolecularProperties, MoleculeDescription, ValidationResult } from './chemistry';
+export type { BasicDescriptors, ChemistryOptions, MolecularProperties, MoleculeDescription, ValidationResult } from './chemistry';
 export { ALIAS_DENY, DrugIndex, normalizeDrugName, SALT_WORDS, stripSaltWords } from './drugs';
 export type { DrugMatch, DrugRecord } from './drugs';
 export {
   ChemDataError,
   ChemError,
   ChemNotReadyError,
+  InvalidSmartsError,
   InvalidSmilesError,
   UnknownMoleculeNameError,
 } from './errors';
@@ -27,9 +28,32 @@ export type { MoleculeRef, ResolvedMolecule } from './resolve';
 export { cycleBasis, parseRdkitJson } from './graph';
 export type { MolGraph } from './graph';
 export { foldToBits, morganCounts } from './morgan';
+export {
+  atomPairCodes,
+  atomPairCounts,
+  bitTanimoto,
+  countTanimoto,
+  FCFP_FEATURE_SMARTS,
+  featureInvariants,
+  makeSparseFingerprint,
+  morganCountsMulti,
+  SPARSE_FINGERPRINT_KINDS,
+  SparseFingerprinter,
+  sparseTanimoto,
+  topologicalDistances,
+} from './fingerprints';
+export type { SparseFingerprint, SparseFingerprintKind } from './fingerprints';
+export { GOBBI_BINS, GOBBI_FEATURES, GOBBI_SIGNATURE_SIZE, gobbiPharm2D } from './pharm2d';
+export type { GobbiFeature } from './pharm2d';
 export { ads, penalizedLogPFrom, PLOGP_NORMALISATION, qedFromProperties, saScoreFromComponents, tanimotoBits } from './scores';
 export type { QedProperties, QedWeighting, SaComponents } from './scores';
 export { CHEM_DATA_DIR_ENV, CHEM_DATA_FILES, chemDataDir, loadChemTables, QED_PROPERTY_NAMES, SaFragmentTable } from './tables';
 export type { ChemTables, QedParameters } from './tables';
+export { ALERT_SETS, ALERT_TABLES, AlertCatalogs, expandAlertSets, loadAlertTable, parseAlertTable } from './alerts';
+export type { AlertFilter, AlertHit, AlertSet, AlertTable } from './alerts';
+export { BERTZ_DEFAULT_CUTOFF, bertzCT } from './bertz';
+export { formatFormula, formulaCounts, gaussianModifier, isomerScore, parseFormula } from './formula';
+export type { ElementCounts, FormulaTerm } from './formula';
+export { compileSmarts, countSubstructMatches, hasSubstructMatch, MAX_SMARTS_LENGTH, SMARTS_CACHE_SIZE, SmartsCache } from './smarts';
 export { ChemService } from './chem.service';
 export { ChemModule } from './chem.module';
