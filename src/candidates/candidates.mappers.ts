@@ -19,6 +19,7 @@ export function toRun(r: RunRecord): Run {
     id: r.id, kind: r.kind, status: r.status, parameters: JSON.stringify(r.params ?? null),
     stats: r.stats === null || r.stats === undefined ? null : JSON.stringify(r.stats), modelVersion: r.modelVersion,
     seed: r.seed, error: r.error, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, durationMs: r.durationMs,
+    progress: r.progress === null ? null : JSON.stringify(r.progress), progressAt: r.progressAt, cancelRequested: r.cancelRequested,
   };
 }
 

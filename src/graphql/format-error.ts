@@ -20,6 +20,7 @@ const DOMAIN_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   InvalidPageSizeError: 'LIMIT_EXCEEDED',
   StoreValidationError: 'BAD_USER_INPUT',
   NotFoundError: 'NOT_FOUND',
+  InvalidSmartsError: 'BAD_USER_INPUT',
 });
 
 /** Codes that graphql-js / Apollo assign themselves (parse, validation, variable coercion). */

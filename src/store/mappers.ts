@@ -6,11 +6,14 @@ import { StoreValidationError } from './errors';
 import {
   CANDIDATE_PROPERTY_FIELDS,
   INT_PROPERTIES,
+  MAX_PROGRESS_JSON,
+  MAX_PROGRESS_KEYS,
   RUN_STATUSES,
   type AddCandidateItem,
   type CandidateProperties,
   type CandidateRecord,
   type RunCandidateRecord,
+  type RunProgressValue,
   type RunRecord,
   type RunStatus,
 } from './types';
@@ -55,7 +58,35 @@ export function toRunRecord(row: Run): RunRecord {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: row.durationMs === null ? null : Number(row.durationMs),
+    progress: row.progressJson === null ? null : toProgressValue(parseJson(row.progressJson)),
+    progressAt: row.progressAt,
+    cancelRequested: row.cancelRequested,
   };
+}
+
+/** A stored progress object, or null when the text is not a JSON object (written by something else). */
+function toProgressValue(v: unknown): RunProgressValue | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RunProgressValue) : null;
+}
+
+/**
+ * Checks a job's progress object and returns its JSON text.
+ * @throws StoreValidationError for a non-object, too many keys, values other than finite numbers/strings/null, or
+ *   JSON longer than {@link MAX_PROGRESS_JSON}.
+ */
+export function progressJson(progress: unknown): string {
+  if (typeof progress !== 'object' || progress === null || Array.isArray(progress)) {
+    throw new StoreValidationError('progress must be an object of numbers, strings and nulls');
+  }
+  const entries = Object.entries(progress);
+  if (entries.length > MAX_PROGRESS_KEYS) throw new StoreValidationError(`progress has ${entries.length} keys, at most ${MAX_PROGRESS_KEYS}`);
+  for (const [k, v] of entries) {
+    const ok = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+    if (!ok) throw new StoreValidationError(`progress.${k} must be a finite number, a string or null, got ${String(v)}`);
+  }
+  const text = JSON.stringify(progress);
+  if (text.length > MAX_PROGRESS_JSON) throw new StoreValidationError(`progress JSON is ${text.length} characters, at most ${MAX_PROGRESS_JSON}`);
+  return text;
 }
 
 export function toRunCandidateRecord(row: RunCandidate & { candidate: Candidate }): RunCandidateRecord {
@@ -69,7 +100,7 @@ export function toRunCandidateRecord(row: RunCandidate & { candidate: Candidate 
   };
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

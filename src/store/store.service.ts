@@ -13,6 +13,8 @@ import {
   mapPrismaError,
 } from './errors';
 import {
+  parseJson,
+  progressJson,
   propertyColumns,
   toCandidateRecord,
   toJson,
@@ -23,6 +25,8 @@ import {
   validateSeed,
 } from './mappers';
 import {
+  ACTIVE_RUN_STATUSES,
+  INTERACTIVE_RUN_KINDS,
   CANDIDATE_ORDER_FIELDS,
   CANDIDATE_PROPERTY_FIELDS,
   MAX_PAGE_SIZE,
@@ -36,7 +40,9 @@ import {
   type ListRunsArgs,
   type Page,
   type RunCandidateRecord,
+  type RunProgressValue,
   type RunRecord,
+  type RunStatus,
   type SortDirection,
 } from './types';
 
@@ -191,10 +197,11 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
   // Runs
 
   /**
-   * Records a new run with status RUNNING; `createdAt` = `startedAt` = now.
+   * Records a new run with status RUNNING (`createdAt` = `startedAt` = now), or QUEUED (`startedAt` null) when
+   * `input.status` is QUEUED (a background job, see src/jobs/).
    *
    * @throws StoreValidationError for a kind that is not an upper-case identifier, an empty modelVersion, a seed that is
-   *   not a safe integer, or params that are not JSON-serialisable.
+   *   not a safe integer, params that are not JSON-serialisable, or a status other than RUNNING/QUEUED.
    */
   async createRun(input: CreateRunInput): Promise<RunRecord> {
     const kind = validateRunKind(input?.kind);
@@ -203,24 +210,29 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     }
     const paramsJson = toJson(input.params ?? null, 'params') ?? 'null';
     const seed = validateSeed(input.seed);
+    const status = input.status ?? 'RUNNING';
+    if (status !== 'RUNNING' && status !== 'QUEUED') throw new StoreValidationError(`A new run is RUNNING or QUEUED, got ${String(status)}`);
     return this.exclusive(async (db) => {
       const now = new Date();
-      const data: Prisma.RunCreateInput = { kind, paramsJson, modelVersion: input.modelVersion, seed, status: 'RUNNING', createdAt: now, startedAt: now };
+      const data: Prisma.RunCreateInput = {
+        kind, paramsJson, modelVersion: input.modelVersion, seed, status, createdAt: now, startedAt: status === 'RUNNING' ? now : null,
+      };
       return toRunRecord(await db.run.create({ data }));
     });
   }
 
   /**
-   * Finishes a PENDING or RUNNING run: sets status, `finishedAt` = now and `durationMs` = finishedAt - startedAt
-   * (milliseconds; startedAt defaults to finishedAt for a run that never started). `error` is stored for FAILED runs.
+   * Finishes a PENDING, QUEUED or RUNNING run: sets status, `finishedAt` = now and `durationMs` = finishedAt - startedAt
+   * (milliseconds; startedAt defaults to finishedAt for a run that never started). `error` is stored for every status
+   * but SUCCEEDED.
    *
    * @throws NotFoundError when the run does not exist; InvalidStateError when it already finished;
    *   StoreValidationError for another status or unserialisable stats.
    */
   async completeRun(id: string, input: CompleteRunInput): Promise<RunRecord> {
     validateId(id, 'run id');
-    if (input?.status !== 'SUCCEEDED' && input?.status !== 'FAILED') {
-      throw new StoreValidationError(`status must be SUCCEEDED or FAILED, got ${String(input?.status)}`);
+    if (!['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'].includes(input?.status)) {
+      throw new StoreValidationError(`status must be SUCCEEDED, FAILED, CANCELLED or INTERRUPTED, got ${String(input?.status)}`);
     }
     if (input.error !== undefined && input.error !== null && typeof input.error !== 'string') {
       throw new StoreValidationError('error must be a string');
@@ -229,7 +241,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     return this.exclusive(async (db) => {
       const run = await db.run.findUnique({ where: { id } });
       if (!run) throw new NotFoundError('Run', id);
-      if (run.status !== 'RUNNING' && run.status !== 'PENDING') {
+      if (!isActive(run.status)) {
         throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
       }
       const finishedAt = new Date();
@@ -238,7 +250,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
         where: { id, status: run.status }, // guards against another process finishing it meanwhile
         data: {
           status: input.status,
-          error: input.status === 'FAILED' ? (input.error ?? null) : null,
+          error: input.status === 'SUCCEEDED' ? null : (input.error ?? null),
           statsJson,
           startedAt,
           finishedAt,
@@ -248,6 +260,158 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
       if (count !== 1) throw new InvalidStateError(`Run ${id} was finished concurrently`);
       return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
     }, { entity: 'Run', id });
+  }
+
+  /**
+   * Moves a QUEUED (or PENDING) run to RUNNING with `startedAt` = now; a RUNNING run is returned unchanged.
+   *
+   * @throws NotFoundError when the run does not exist; InvalidStateError when it already finished.
+   */
+  async markRunStarted(id: string): Promise<RunRecord> {
+    validateId(id, 'run id');
+    return this.exclusive(async (db) => {
+      const run = await db.run.findUnique({ where: { id } });
+      if (!run) throw new NotFoundError('Run', id);
+      if (run.status === 'RUNNING') return toRunRecord(run);
+      if (!isActive(run.status)) throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
+      const { count } = await db.run.updateMany({ where: { id, status: run.status }, data: { status: 'RUNNING', startedAt: new Date() } });
+      if (count !== 1) throw new InvalidStateError(`Run ${id} changed status concurrently`);
+      return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
+    }, { entity: 'Run', id });
+  }
+
+  /**
+   * Stores the latest progress of an unfinished run (replacing the previous one) with `progressAt` = `at` (default
+   * now).
+   *
+   * @returns false (nothing written) when the run already finished.
+   * @throws NotFoundError when the run does not exist; StoreValidationError for a bad progress object (see
+   *   {@link RunProgressValue}) or an invalid date.
+   */
+  async updateProgress(id: string, progress: RunProgressValue, at: Date = new Date()): Promise<boolean> {
+    validateId(id, 'run id');
+    const json = progressJson(progress);
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new StoreValidationError('at must be a valid Date');
+    return this.exclusive(async (db) => {
+      const { count } = await db.run.updateMany({
+        where: { id, status: { in: [...ACTIVE_RUN_STATUSES] } },
+        data: { progressJson: json, progressAt: at },
+      });
+      if (count === 1) return true;
+      if (!(await db.run.findUnique({ where: { id }, select: { id: true } }))) throw new NotFoundError('Run', id);
+      return false;
+    }, { entity: 'Run', id });
+  }
+
+  /**
+   * Records that a cancellation was requested (`cancelRequested` = true) for an unfinished run; a finished run is left
+   * as it is. Stopping the work is the job runner's business (JobsService.cancel).
+   *
+   * @returns the run after the update.
+   * @throws NotFoundError when the run does not exist.
+   */
+  async requestCancel(id: string): Promise<RunRecord> {
+    validateId(id, 'run id');
+    return this.exclusive(async (db) => {
+      await db.run.updateMany({ where: { id, status: { in: [...ACTIVE_RUN_STATUSES] } }, data: { cancelRequested: true } });
+      const row = await db.run.findUnique({ where: { id } });
+      if (!row) throw new NotFoundError('Run', id);
+      return toRunRecord(row);
+    }, { entity: 'Run', id });
+  }
+
+  /**
+   * Marks every unfinished run (PENDING, QUEUED, RUNNING) INTERRUPTED with `error` = message, `finishedAt` = now and
+   * its duration, in one transaction. Called once at start-up (JobsService): a run still unfinished then was left by a
+   * process that stopped. Candidates already linked to those runs are kept.
+   *
+   * @returns the runs it marked, oldest first.
+   */
+  async markInterrupted(message: string): Promise<RunRecord[]> {
+    if (typeof message !== 'string' || message.trim() === '') throw new StoreValidationError('message must be a non-empty string');
+    return this.exclusive((db) =>
+      db.$transaction(async (tx) => {
+        const rows = await tx.run.findMany({
+          where: { status: { in: [...ACTIVE_RUN_STATUSES] }, kind: { notIn: [...INTERACTIVE_RUN_KINDS] } },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        });
+        const finishedAt = new Date();
+        const out: RunRecord[] = [];
+        for (const row of rows) {
+          const startedAt = row.startedAt ?? finishedAt;
+          const updated = await tx.run.update({
+            where: { id: row.id },
+            data: {
+              status: 'INTERRUPTED', error: message, startedAt, finishedAt,
+              durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
+            },
+          });
+          out.push(toRunRecord(updated));
+        }
+        return out;
+      }, TX_OPTIONS),
+    );
+  }
+
+  /**
+   * All runs with one of these statuses, oldest first (`createdAt`, then id), at most `limit` (default 1000, max
+   * 10000). For paginated browsing use {@link listRuns}.
+   *
+   * @throws StoreValidationError for an unknown status or a bad limit.
+   */
+  async listRunsByStatus(statuses: readonly RunStatus[], opts: { limit?: number } = {}): Promise<RunRecord[]> {
+    if (!Array.isArray(statuses) || statuses.length === 0) throw new StoreValidationError('statuses must be a non-empty array');
+    for (const s of statuses) {
+      if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new StoreValidationError(`Unknown run status ${String(s)}`);
+    }
+    const limit = opts.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new StoreValidationError(`limit must be an integer in 1..10000, got ${String(limit)}`);
+    return this.exclusive(async (db) => {
+      const rows = await db.run.findMany({
+        where: { status: { in: [...statuses] } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit,
+      });
+      return rows.map(toRunRecord);
+    });
+  }
+
+  /**
+   * Saves the resumable state of an unfinished interactive run (an ask/tell session), replacing the previous one.
+   *
+   * @param expectedVersion when given, the save only happens if the stored state's `version` field equals it
+   *   (optimistic concurrency between two clients of one session).
+   * @returns true when saved; false when the run has finished or the version did not match.
+   * @throws NotFoundError when the run does not exist; StoreValidationError when the state is not a JSON object or
+   *   is larger than 4 MB.
+   */
+  async saveRunState(id: string, state: Record<string, unknown>, expectedVersion?: number): Promise<boolean> {
+    validateId(id, 'run id');
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) throw new StoreValidationError('state must be a JSON object');
+    const json = JSON.stringify(state);
+    if (json.length > 4 * 1024 * 1024) throw new StoreValidationError(`state is ${json.length} characters; at most 4 MB`);
+    return this.exclusive(async (db) => {
+      const row = await db.run.findUnique({ where: { id }, select: { status: true, stateJson: true } });
+      if (!row) throw new NotFoundError('Run', id);
+      if (!(ACTIVE_RUN_STATUSES as readonly string[]).includes(row.status)) return false;
+      if (expectedVersion !== undefined) {
+        const current = row.stateJson === null ? null : (parseJson(row.stateJson) as { version?: unknown } | null);
+        if ((current?.version ?? null) !== expectedVersion) return false;
+      }
+      await db.run.update({ where: { id }, data: { stateJson: json } });
+      return true;
+    }, { entity: 'Run', id });
+  }
+
+  /** The saved state of a run, or null when it has none. @throws NotFoundError when the run does not exist. */
+  async getRunState(id: string): Promise<Record<string, unknown> | null> {
+    validateId(id, 'run id');
+    return this.exclusive(async (db) => {
+      const row = await db.run.findUnique({ where: { id }, select: { stateJson: true } });
+      if (!row) throw new NotFoundError('Run', id);
+      const v = row.stateJson === null ? null : parseJson(row.stateJson);
+      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    });
   }
 
   /** The run, or null when there is none with this id. */
@@ -494,6 +658,10 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
       return makePage(edges, totalCount, rows.length > first);
     });
   }
+}
+
+function isActive(status: string): boolean {
+  return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
 }
 
 function makePage<T>(edges: { cursor: string; node: T }[], totalCount: number, hasNextPage: boolean): Page<T> {

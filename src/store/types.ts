@@ -8,14 +8,40 @@ import type { MolecularProperties } from '../chem/chemistry';
 export const MAX_PAGE_SIZE = 200;
 
 /** Run kinds used by molnav today. Other upper-case identifiers (`/^[A-Z][A-Z0-9_]{0,63}$/`) are accepted too. */
-export const KNOWN_RUN_KINDS = ['INTERPOLATE', 'OPTIMIZE', 'NEIGHBOURS', 'TRAVERSE'] as const;
+export const KNOWN_RUN_KINDS = ['INTERPOLATE', 'OPTIMIZE', 'NEIGHBOURS', 'TRAVERSE', 'ASK_TELL'] as const;
+/** Kinds of interactive runs: they stay RUNNING between client calls and are not interrupted by a restart. */
+export const INTERACTIVE_RUN_KINDS: readonly string[] = ['ASK_TELL'];
 /** What a run did; stored as a plain string so new kinds need no migration. */
 export type RunKind = (typeof KNOWN_RUN_KINDS)[number] | (string & {});
 
-export const RUN_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+/**
+ * Run statuses. Synchronous runs go RUNNING -> SUCCEEDED | FAILED. Background jobs (src/jobs/) start QUEUED, become
+ * RUNNING when their worker starts, and end SUCCEEDED, FAILED, CANCELLED (cancelRun) or INTERRUPTED (the process
+ * stopped while they were QUEUED/RUNNING; set at the next start-up by `markInterrupted`). PENDING is kept for rows
+ * written by older versions.
+ */
+export const RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Terminal statuses accepted by `completeRun`. */
-export type RunOutcome = 'SUCCEEDED' | 'FAILED';
+/** Statuses of a run that has not finished. */
+export const ACTIVE_RUN_STATUSES = ['PENDING', 'QUEUED', 'RUNNING'] as const satisfies readonly RunStatus[];
+/** Statuses of a finished run (never changed again). */
+export const TERMINAL_RUN_STATUSES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'] as const satisfies readonly RunStatus[];
+/** Terminal statuses accepted by `completeRun` (INTERRUPTED: the job runner stopped with the process). */
+export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'INTERRUPTED';
+
+/** True for SUCCEEDED, FAILED, CANCELLED and INTERRUPTED. */
+export function isTerminalRunStatus(status: string): boolean {
+  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Progress of a background job: a flat JSON object of numbers, strings and nulls, e.g.
+ * `{ oracleCalls: 120, budget: 200, bestScore: 0.81, generation: 14 }`. At most {@link MAX_PROGRESS_KEYS} keys and
+ * {@link MAX_PROGRESS_JSON} characters of JSON; numbers must be finite.
+ */
+export type RunProgressValue = Record<string, number | string | null>;
+export const MAX_PROGRESS_KEYS = 64;
+export const MAX_PROGRESS_JSON = 8_192;
 
 /**
  * RDKit descriptors stored as typed columns (so they can be filtered and ordered): the chemistry layer's
@@ -80,11 +106,16 @@ export interface CreateRunInput {
   modelVersion: string;
   /** RNG seed; a safe integer (|seed| <= 2^53 - 1) or null. */
   seed: number | null;
+  /**
+   * Initial status: RUNNING (default; `startedAt` = now) for work done right away, QUEUED (`startedAt` null) for a
+   * background job that `markRunStarted` (called by JobsService) moves to RUNNING.
+   */
+  status?: 'RUNNING' | 'QUEUED';
 }
 
 export interface CompleteRunInput {
   status: RunOutcome;
-  /** Error message (kept for FAILED runs; ignored otherwise). */
+  /** Error message or reason (kept for FAILED, CANCELLED and INTERRUPTED runs; ignored for SUCCEEDED). */
   error?: string;
   /** Summary statistics; any JSON-serialisable value. */
   stats?: unknown;
@@ -104,6 +135,12 @@ export interface RunRecord {
   finishedAt: Date | null;
   /** finishedAt - startedAt, milliseconds. */
   durationMs: number | null;
+  /** Latest progress reported by a background job (null when none was reported). */
+  progress: RunProgressValue | null;
+  /** When `progress` was last written. */
+  progressAt: Date | null;
+  /** A cancellation was requested (cancelRun); the run ends CANCELLED once its worker stops. */
+  cancelRequested: boolean;
 }
 
 /** Fields `listCandidates` can order by: any numeric property, `createdAt` or `id`. Ties are broken by `id`. */

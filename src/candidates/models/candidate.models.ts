@@ -94,7 +94,11 @@ export class Run {
   @Field({ description: 'INTERPOLATE, OPTIMIZE, NEIGHBOURS or TRAVERSE.' })
   kind!: string;
 
-  @Field({ description: 'PENDING, RUNNING, SUCCEEDED or FAILED.' })
+  @Field({
+    description:
+      'RUNNING, SUCCEEDED or FAILED; background runs also QUEUED (waiting for a slot), CANCELLED (cancelRun) and ' +
+      'INTERRUPTED (the service stopped during the run; candidates stored before are kept). PENDING for older rows.',
+  })
   status!: string;
 
   @Field({ description: 'Request parameters as JSON.' })
@@ -123,4 +127,16 @@ export class Run {
 
   @Field(() => Int, { nullable: true, description: 'Wall time, ms.' })
   durationMs!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Latest progress of a background run as JSON (e.g. {"oracleCalls":120,"budget":200,"bestScore":0.81,"generation":14}).',
+  })
+  progress!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the progress was last written.' })
+  progressAt!: Date | null;
+
+  @Field({ description: 'A cancellation was requested (cancelRun).' })
+  cancelRequested!: boolean;
 }
