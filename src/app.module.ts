@@ -7,8 +7,10 @@ import { ConfigModule } from './config/config.module';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { graphqlOptions } from './graphql/graphql-options';
 import { GraphqlPassThroughFilter } from './graphql/pass-through.filter';
+import { JobsModule } from './jobs/jobs.module';
 import { MoleculesModule } from './molecules/molecules.module';
 import { NavigationModule } from './navigation/navigation.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { StoreModule } from './store/store.module';
 
 @Module({
@@ -21,7 +23,9 @@ import { StoreModule } from './store/store.module';
       useFactory: (config: AppConfig) => graphqlOptions(config),
     }),
     StoreModule,
+    JobsModule, // after StoreModule: jobs stop before the store closes
     MoleculesModule,
+    ScoringModule,
     NavigationModule,
     CandidatesModule,
   ],

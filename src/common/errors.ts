@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_CURSOR'
   | 'DIRECTIONS_UNAVAILABLE'
+  | 'INVALID_OBJECTIVE'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base class of errors with a client-facing code and message. */
@@ -54,5 +55,13 @@ export class DirectionsUnavailableError extends MolnavError {
   constructor(modelVersion: string) {
     super('DIRECTIONS_UNAVAILABLE', `model ${modelVersion} ships no property directions (directions.json); traverse is unavailable`, { modelVersion });
     this.name = 'DirectionsUnavailableError';
+  }
+}
+
+/** An objective in the scoring language was rejected; `problems` lists every problem with its path. */
+export class InvalidObjectiveError extends MolnavError {
+  constructor(readonly problems: string[]) {
+    super('INVALID_OBJECTIVE', `invalid objective: ${problems.join('; ')}`, { problems });
+    this.name = 'InvalidObjectiveError';
   }
 }

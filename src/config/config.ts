@@ -10,9 +10,13 @@ export const LIMITS = Object.freeze({
   maxSteps: 50,
   /** Molecules in one filterMolecules call. */
   maxFilterBatch: 1000,
-  /** Oracle calls (scored distinct valid molecules) in one optimize call. */
+  /** Oracle calls (scored distinct valid molecules) in one optimize call or job. */
   minBudget: 10,
-  maxBudget: 2000,
+  maxBudget: 10000,
+  /** Population per start and generation of an optimiser. */
+  maxPopulation: 256,
+  /** Seed molecules of one ask/tell session. */
+  maxAskTellSeeds: 10,
   /** Ranked results returned by optimize. */
   maxTopK: 100,
   /** Page size for candidates connections. */

@@ -8,7 +8,8 @@ import {
   PropertyDirection, PropertyDirectionSet, TraverseResult,
 } from './models/navigation.models';
 import { NeighbourOutcome } from './neighbours';
-import { OptimizationOutcome } from './optimization';
+import type { OptimizeOutcome } from './navigation.service';
+import type { OptimizerKind } from '../optim/factory';
 import { ResolvedMolecule } from './ports';
 import { TraverseOutcome } from './traverse';
 
@@ -35,15 +36,16 @@ export function toInterpolationResult(
 }
 
 export function toOptimizationResult(
-  runId: string, seed: ResolvedMolecule, objective: ObjectiveKind, outcome: OptimizationOutcome, modelVersion: string,
+  runId: string, seed: ResolvedMolecule | null, objective: ObjectiveKind | null, optimizer: OptimizerKind, outcome: OptimizeOutcome, modelVersion: string,
 ): OptimizationResult {
   return {
-    runId, seed: toMolecule(seed), objective, seedScore: outcome.seedScore, modelVersion,
+    runId, seed: seed ? toMolecule(seed) : null, objective, seedScore: outcome.seedScore?.score ?? null, optimizer, modelVersion,
     oracleCalls: outcome.oracleCalls, decodes: outcome.decodes, invalidDecodes: outcome.invalidDecodes,
     generations: outcome.generations, stopReason: outcome.stopReason,
     candidates: outcome.ranked.map((m, i) => ({
-      rank: i + 1, canonicalSmiles: m.canonicalSmiles, score: m.score, similarityToSeed: m.similarityToSeed,
+      rank: i + 1, canonicalSmiles: m.canonicalSmiles, score: m.score, softScore: m.softScore, similarityToSeed: m.similarityToSeed,
       feasible: m.feasible, foundAtCall: m.foundAtCall, properties: { ...m.properties },
+      components: m.result.components.map((c) => ({ name: c.name, raw: Number.isFinite(c.raw) ? c.raw : null, value: c.value, weight: c.weight })),
     })),
   };
 }

@@ -1,14 +1,14 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { BadRequestException } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { LIMITS } from '../config/config';
-import { InterpolateInput, OptimizeInput, SampleNeighboursInput, TraverseInput } from './dto/navigation.inputs';
+import { AskTellStartInput, AskTellTellInput, InterpolateInput, OptimizeInput, SampleNeighboursInput, TraverseInput } from './dto/navigation.inputs';
 import {
-  InterpolationResult, NeighbourResult, ObjectiveKind, OptimizationResult, PropertyDirectionSet, TraverseResult,
+  AskTellBatch, InterpolationResult, NeighbourResult, OptimizationJob, OptimizationResult, PropertyDirectionSet, TraverseResult,
 } from './models/navigation.models';
 import {
   toDecodingChoice, toInterpolationResult, toNeighbourResult, toOptimizationResult, toPropertyDirectionSet, toTraverseResult,
 } from './navigation.mappers';
-import { NavigationService } from './navigation.service';
+import { NavigationService, OptimizeRequest } from './navigation.service';
+import { toPlainSpec } from '../scoring/dto/scoring.inputs';
 
 /**
  * GraphQL entry points of latent navigation. Mutations, because each call stores a run and its candidates;
@@ -31,24 +31,63 @@ export class NavigationResolver {
 
   @Mutation(() => OptimizationResult, {
     description:
-      'Property-guided search in latent space around a seed molecule (sep-CMA-ES on z, greedy decoding, RDKit scoring) ' +
-      'within a budget of oracle calls (distinct valid molecules scored). Stores an OPTIMIZE run with the top-K. ' +
-      'Errors: INVALID_SMILES, UNKNOWN_MOLECULE_NAME, MOLECULE_OUT_OF_DOMAIN, BAD_USER_INPUT.',
+      'Objective-guided search in latent space (ask/tell optimiser on z, greedy decoding, RDKit scoring in worker threads) within a ' +
+      'budget of oracle calls (distinct valid molecules scored), from a seed molecule or from prior samples. Waits for the result; ' +
+      'use startOptimization for a background job. Stores an OPTIMIZE run with the top-K. ' +
+      'Errors: INVALID_OBJECTIVE, INVALID_SMILES, UNKNOWN_MOLECULE_NAME, MOLECULE_OUT_OF_DOMAIN, BAD_USER_INPUT.',
   })
   async optimize(@Args('input') input: OptimizeInput): Promise<OptimizationResult> {
-    if (input.objective.kind === ObjectiveKind.CLOGP_TARGET && input.objective.target === undefined) {
-      throw new BadRequestException('objective.target is required for CLOGP_TARGET');
-    }
-    const r = await this.navigation.optimize({
-      seed: input.seed,
-      objective: { kind: input.objective.kind, target: input.objective.target ?? undefined },
-      minSimilarity: input.constraints?.minSimilarity ?? 0,
-      budget: input.budget,
-      sigma: input.sigma,
-      topK: input.topK,
-      randomSeed: input.randomSeed,
+    const r = await this.navigation.optimize(this.optimizeRequest(input));
+    return toOptimizationResult(r.runId, r.seed, input.objective?.kind ?? null, input.optimizer, r.outcome, this.navigation.modelVersion);
+  }
+
+  @Mutation(() => OptimizationJob, {
+    description:
+      'Start an optimisation (same input as optimize) as a background job and answer at once with the run id. Progress: run(id) ' +
+      '{ status progress } or the runProgress subscription (graphql-ws); cancelRun(id) stops it; candidates(runId) lists the ' +
+      'top-K when it has finished. After a service restart an unfinished run reads INTERRUPTED. Errors (before the job starts): as optimize.',
+  })
+  async startOptimization(@Args('input') input: OptimizeInput): Promise<OptimizationJob> {
+    const { runId } = await this.navigation.startOptimization(this.optimizeRequest(input));
+    return { runId, status: 'QUEUED' };
+  }
+
+  @Mutation(() => AskTellBatch, {
+    description:
+      'Open an ask/tell session (stored as an ASK_TELL run) and get the first batch of proposed molecules. Score them with your ' +
+      'own tools and send the scores with askTellTell. Errors: INVALID_SMILES, UNKNOWN_MOLECULE_NAME, MOLECULE_OUT_OF_DOMAIN, BAD_USER_INPUT.',
+  })
+  async askTellStart(@Args('input') input: AskTellStartInput): Promise<AskTellBatch> {
+    return this.navigation.askTellStart({
+      seeds: input.seeds, optimizer: input.optimizer, sigma: input.sigma, population: input.population ?? null,
+      priorStarts: input.priorStarts, randomSeed: input.randomSeed, objective: input.objective ?? null,
     });
-    return toOptimizationResult(r.runId, r.seed, input.objective.kind, r.outcome, this.navigation.modelVersion);
+  }
+
+  @Mutation(() => AskTellBatch, {
+    description:
+      'Tell the scores of the last batch (higher is better; null where invalid, unscored or already known) and get the next batch. ' +
+      'Scored molecules are stored as candidates of the run. Errors: NOT_FOUND, BAD_USER_INPUT (closed session, stale version, wrong count).',
+  })
+  async askTellTell(@Args('input') input: AskTellTellInput): Promise<AskTellBatch> {
+    return this.navigation.askTellTell(input.runId, input.scores, input.version ?? null);
+  }
+
+  @Mutation(() => OptimizationJob, { description: 'Close an ask/tell session: its run becomes SUCCEEDED. Errors: NOT_FOUND, BAD_USER_INPUT.' })
+  async askTellFinish(@Args('runId', { type: () => ID }) runId: string): Promise<OptimizationJob> {
+    return this.navigation.askTellFinish(runId);
+  }
+
+  /** The service request of an OptimizeInput (objective checks happen in the service). */
+  private optimizeRequest(input: OptimizeInput): OptimizeRequest {
+    return {
+      seed: input.seed ?? null,
+      objective: input.objective ? { preset: input.objective.kind, target: input.objective.target ?? null } : null,
+      scoring: input.scoring ? toPlainSpec(input.scoring) : null,
+      minSimilarity: input.constraints?.minSimilarity ?? 0,
+      optimizer: input.optimizer, budget: input.budget, sigma: input.sigma, topK: input.topK, randomSeed: input.randomSeed,
+      population: input.population ?? null, patience: input.patience ?? null,
+    };
   }
 
   @Mutation(() => NeighbourResult, {

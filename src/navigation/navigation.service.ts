@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BadUserInputError, DirectionsUnavailableError } from '../common/errors';
+import { BadUserInputError, DirectionsUnavailableError, NotFoundError } from '../common/errors';
 import { LIMITS } from '../config/config';
 import type { PropertyDirections } from '../model/directions';
 import { Rng } from '../model/rng';
@@ -7,9 +7,15 @@ import { DecodingChoice } from './decoding-choice';
 import { interpolate, InterpolationOutcome } from './interpolation';
 import { InterpolationKind } from './latent';
 import { checkNeighbourOptions, NeighbourOptions, NeighbourOutcome, sampleNeighbours } from './neighbours';
-import { ObjectiveSpec } from './objective';
-import { optimize, OptimizationOutcome } from './optimization';
-import { CHEM_PORT, ChemPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, STORE_PORT, StoredCandidate, StorePort } from './ports';
+import { ObjectiveName, presetObjective } from './objective';
+import { AskedMolecule, AskTellState, asSessionState, startSession, tellSession } from './ask-tell';
+import { optimize, OptimizationOutcome, OptimizationProgress, ScoredMolecule } from './optimization';
+import type { OptimizerKind } from '../optim/factory';
+import type { ScoreResult } from '../scoring/engine';
+import type { ScoringSpec } from '../scoring/spec';
+import {
+  CHEM_PORT, ChemPort, JOBS_PORT, JobsPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, SCORING_PORT, ScoringPort, STORE_PORT, StoredCandidate, StorePort,
+} from './ports';
 import { checkTraverseOptions, traverse, TraverseOptions, TraverseOutcome } from './traverse';
 
 export interface InterpolateRequest {
@@ -21,13 +27,53 @@ export interface InterpolateRequest {
 }
 
 export interface OptimizeRequest {
-  seed: string;
-  objective: ObjectiveSpec;
+  /** Seed molecule (SMILES or approved-drug name); null = start from prior samples. */
+  seed: string | null;
+  /** A preset objective, or null when `scoring` is given. */
+  objective: { preset: ObjectiveName; target: number | null } | null;
+  /** A scoring-language objective as JSON (validated here), or null when `objective` is given. */
+  scoring: unknown;
+  /** Minimum ECFP4 Tanimoto to the seed (0 = none; needs a seed). */
   minSimilarity: number;
+  optimizer: OptimizerKind;
   budget: number;
   sigma: number;
   topK: number;
   randomSeed: number;
+  population: number | null;
+  patience: number | null;
+}
+
+/** A ranked optimisation result with the chemistry needed to store and show it. */
+export interface DescribedMolecule extends ScoredMolecule {
+  inchiKey: string | null;
+  properties: MolecularPropertiesLike;
+}
+
+export interface OptimizeOutcome extends Omit<OptimizationOutcome, 'ranked'> {
+  ranked: DescribedMolecule[];
+  seedScore: ScoreResult | null;
+}
+
+export interface AskTellStartRequest {
+  /** Seed molecules (SMILES or approved-drug names); empty = random prior starts. */
+  seeds: string[];
+  optimizer: OptimizerKind;
+  sigma: number;
+  population: number | null;
+  priorStarts: number;
+  randomSeed: number;
+  /** Free-text description of the client's objective, stored with the run. */
+  objective: string | null;
+}
+
+/** A batch of an ask/tell session as the API returns it. */
+export interface AskTellBatch {
+  runId: string;
+  version: number;
+  molecules: AskedMolecule[];
+  told: number;
+  best: Array<{ smiles: string; score: number }>;
 }
 
 export interface NeighboursRequest {
@@ -66,6 +112,8 @@ export class NavigationService {
     @Inject(CHEM_PORT) private readonly chem: ChemPort,
     @Inject(MODEL_PORT) private readonly model: ModelPort,
     @Inject(STORE_PORT) private readonly store: StorePort,
+    @Inject(SCORING_PORT) private readonly scoring: ScoringPort,
+    @Inject(JOBS_PORT) private readonly jobs: JobsPort,
   ) {}
 
   get modelVersion(): string {
@@ -93,30 +141,186 @@ export class NavigationService {
   }
 
   /**
-   * Optimise an objective around a seed molecule with sep-CMA-ES and store the top-K as an OPTIMIZE run.
-   * @throws InvalidSmilesError, UnknownMoleculeNameError, OutOfVocabularyError
+   * Optimise an objective (scoring language) in latent space, from a seed molecule's latent mean or, without a seed,
+   * from the best prior samples, and store the top-K as an OPTIMIZE run.
+   * @throws BadUserInputError (minSimilarity without a seed), InvalidSmilesError, UnknownMoleculeNameError,
+   * OutOfVocabularyError
    */
-  async optimize(req: OptimizeRequest): Promise<{ runId: string; seed: ResolvedMolecule; outcome: OptimizationOutcome }> {
-    const seed = this.chem.resolve(req.seed);
-    return this.recorded('OPTIMIZE', req, req.randomSeed, async () => {
-      const rng = new Rng(req.randomSeed);
-      const outcome = await optimize(this.chem, this.model, seed,
-        { objective: req.objective, minSimilarity: req.minSimilarity, budget: req.budget, sigma: req.sigma, topK: req.topK }, () => rng.normal());
-      const items = outcome.ranked.map((m, i) => ({
-        canonicalSmiles: m.canonicalSmiles,
-        inchiKey: m.inchiKey,
-        properties: m.properties,
-        position: i,
-        score: m.score,
-        t: null,
-        meta: { similarityToSeed: m.similarityToSeed, feasible: m.feasible, foundAtCall: m.foundAtCall },
-      }));
-      const stats = {
-        seedScore: outcome.seedScore, oracleCalls: outcome.oracleCalls, decodes: outcome.decodes, invalidDecodes: outcome.invalidDecodes,
-        generations: outcome.generations, stopReason: outcome.stopReason, best: outcome.ranked[0]?.score ?? null,
-      };
-      return { result: { seed, outcome }, items, stats };
+  async optimize(req: OptimizeRequest): Promise<{ runId: string; seed: ResolvedMolecule | null; outcome: OptimizeOutcome }> {
+    const { spec, seed } = this.checkOptimize(req);
+    return this.recorded('OPTIMIZE', { ...req, scoring: spec }, req.randomSeed, async () => this.optimizeBody(req, spec, seed));
+  }
+
+  /**
+   * Starts an optimisation as a background job and answers at once with the run id (status QUEUED, then RUNNING).
+   * Progress (oracle calls, best score, generation) is written to the run about twice a second and published to
+   * `runProgress` subscribers; `cancelRun` stops it between generations (CANCELLED, with the top-K found so far
+   * stored). Input errors are thrown before the run exists, as for `optimize`.
+   * @throws the same errors as `optimize`
+   */
+  async startOptimization(req: OptimizeRequest): Promise<{ runId: string }> {
+    const { spec, seed } = this.checkOptimize(req);
+    const run = await this.store.createRun({
+      kind: 'OPTIMIZE', params: { ...req, scoring: spec }, modelVersion: this.model.modelVersion, seed: req.randomSeed, status: 'QUEUED',
     });
+    this.jobs.start(run.id, async (ctx) => {
+      const { items, stats } = await this.optimizeBody(req, spec, seed, ctx.signal, (p) =>
+        ctx.progress({
+          oracleCalls: p.oracleCalls, budget: p.budget, decodes: p.decodes, invalidDecodes: p.invalidDecodes,
+          generation: p.generation, bestScore: p.bestScore, bestSmiles: p.bestSmiles,
+        }),
+      );
+      await this.store.addCandidates(run.id, items);
+      return stats;
+    });
+    return { runId: run.id };
+  }
+
+  /**
+   * Checks an optimisation request before any run row exists: exactly one objective, valid, and a seed when a
+   * similarity constraint is asked for. Returns the objective in the scoring language and the resolved seed.
+   */
+  private checkOptimize(req: OptimizeRequest): { spec: ScoringSpec; seed: ResolvedMolecule | null } {
+    if ((req.objective === null) === (req.scoring === null || req.scoring === undefined)) {
+      throw new BadUserInputError('give exactly one of objective (a preset) and scoring (a scoring-language objective)');
+    }
+    let spec: ScoringSpec;
+    if (req.objective) {
+      if (req.objective.preset === 'CLOGP_TARGET' && req.objective.target === null) throw new BadUserInputError('objective.target is required for CLOGP_TARGET');
+      spec = presetObjective(req.objective.preset, req.objective.target ?? undefined);
+    } else {
+      spec = this.scoring.validate(req.scoring);
+    }
+    if (req.minSimilarity > 0 && req.seed === null) throw new BadUserInputError('constraints.minSimilarity needs a seed molecule');
+    return { spec, seed: req.seed === null ? null : this.chem.resolve(req.seed) };
+  }
+
+  private async optimizeBody(
+    req: OptimizeRequest,
+    spec: ScoringSpec,
+    seed: ResolvedMolecule | null,
+    signal?: AbortSignal,
+    onProgress?: (p: OptimizationProgress) => void,
+  ): Promise<{ result: { seed: ResolvedMolecule | null; outcome: OptimizeOutcome }; items: StoredCandidate[]; stats: unknown }> {
+    const rng = new Rng(req.randomSeed);
+    const scorer = this.scoring.scorer(spec);
+    const starts = seed ? [(await this.model.encode([seed.canonicalSmiles])).mu] : [];
+    const raw = await optimize(this.chem, this.model, scorer, {
+      optimizer: req.optimizer, budget: req.budget, sigma: req.sigma, topK: req.topK, starts, normal: () => rng.normal(), seed: req.randomSeed,
+      population: req.population ?? undefined, patience: req.patience ?? undefined,
+      seedSimilarity: seed && req.minSimilarity > 0 ? { fingerprint: this.chem.fingerprint(seed.canonicalSmiles), min: req.minSimilarity } : undefined,
+      signal, onProgress,
+    });
+    const seedScore = seed ? (await scorer.score([seed.canonicalSmiles]))[0] : null;
+    const ranked = raw.ranked.map((m) => ({ ...m, ...this.chem.describe(m.canonicalSmiles) }));
+    const outcome: OptimizeOutcome = { ...raw, ranked, seedScore };
+    const items = ranked.map((m, i) => ({
+      canonicalSmiles: m.canonicalSmiles,
+      inchiKey: m.inchiKey,
+      properties: m.properties,
+      position: i,
+      score: m.score,
+      t: null,
+      meta: {
+        similarityToSeed: m.similarityToSeed, feasible: m.feasible, foundAtCall: m.foundAtCall, softScore: m.softScore,
+        components: m.result.components.map((c) => ({ name: c.name, raw: Number.isFinite(c.raw) ? c.raw : null, value: c.value })),
+      },
+    }));
+    const stats = {
+      seedScore: seedScore?.score ?? null, oracleCalls: raw.oracleCalls, decodes: raw.decodes, invalidDecodes: raw.invalidDecodes,
+      generations: raw.generations, stopReason: raw.stopReason, best: ranked[0]?.score ?? null,
+    };
+    return { result: { seed, outcome }, items, stats };
+  }
+
+  /**
+   * Opens an ask/tell session (an ASK_TELL run) and proposes the first batch: the optimiser starts at the seed
+   * molecules' latent means (or at random prior points) and each point is decoded and checked by RDKit.
+   * @throws BadUserInputError, InvalidSmilesError, UnknownMoleculeNameError, OutOfVocabularyError
+   */
+  async askTellStart(req: AskTellStartRequest): Promise<AskTellBatch> {
+    const seeds = req.seeds.map((s) => this.chem.resolve(s));
+    const starts: Float32Array[] = [];
+    if (seeds.length > 0) {
+      const { mu } = await this.model.encode(seeds.map((s) => s.canonicalSmiles));
+      for (let i = 0; i < seeds.length; i++) starts.push(mu.slice(i * this.model.latentDim, (i + 1) * this.model.latentDim));
+    }
+    const rng = new Rng(req.randomSeed);
+    const state = await startSession(this.chem, this.model, {
+      optimizer: req.optimizer, starts, priorStarts: req.priorStarts, sigma: req.sigma, population: req.population, seed: req.randomSeed,
+      normal: () => rng.normal(),
+    });
+    const run = await this.store.createRun({ kind: 'ASK_TELL', params: req, modelVersion: this.model.modelVersion, seed: req.randomSeed });
+    await this.store.saveRunState(run.id, state as unknown as Record<string, unknown>);
+    return this.batchOf(run.id, state);
+  }
+
+  /**
+   * Tells the scores of the pending batch of a session and proposes the next one. Newly scored molecules are stored
+   * as candidates of the run (score = the client's score). Tells of one session are applied one at a time; a tell
+   * that answers an older batch (`version`) is refused.
+   * @throws NotFoundError (no such run), BadUserInputError (not an open ask/tell session, stale version, wrong number
+   *   of scores, a score for an invalid decode)
+   */
+  async askTellTell(runId: string, scores: Array<number | null>, version: number | null): Promise<AskTellBatch> {
+    return this.serialised(runId, async () => {
+      const state = await this.openSession(runId);
+      if (version !== null && version !== state.version) {
+        throw new BadUserInputError(`stale batch: this tell answers version ${version}, the session is at version ${state.version}`, { version: state.version });
+      }
+      let outcome;
+      try {
+        outcome = await tellSession(this.chem, this.model, state, scores);
+      } catch (err) {
+        if (err instanceof RangeError) throw new BadUserInputError(err.message);
+        throw err;
+      }
+      if (!(await this.store.saveRunState(runId, outcome.state as unknown as Record<string, unknown>, state.version))) {
+        throw new BadUserInputError('the session changed or closed during this tell; ask again');
+      }
+      if (outcome.scored.length > 0) {
+        await this.store.addCandidates(runId, outcome.scored.map((m) => {
+          const d = this.chem.describe(m.smiles);
+          return { canonicalSmiles: m.smiles, inchiKey: d.inchiKey, properties: d.properties, position: m.order, score: m.score, t: null, meta: null };
+        }));
+      }
+      return this.batchOf(runId, outcome.state);
+    });
+  }
+
+  /** Closes a session: the run becomes SUCCEEDED with its best molecules as stats. @throws NotFoundError, BadUserInputError */
+  async askTellFinish(runId: string): Promise<{ runId: string; status: string }> {
+    return this.serialised(runId, async () => {
+      const state = await this.openSession(runId);
+      await this.store.completeRun(runId, { status: 'SUCCEEDED', stats: { told: state.told, best: state.best, batches: state.version } });
+      return { runId, status: 'SUCCEEDED' };
+    });
+  }
+
+  private async openSession(runId: string): Promise<AskTellState> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('Run', runId);
+    if (run.kind !== 'ASK_TELL') throw new BadUserInputError(`run ${runId} is a ${run.kind} run, not an ask/tell session`);
+    if (run.status !== 'RUNNING') throw new BadUserInputError(`ask/tell session ${runId} is ${run.status}`);
+    return asSessionState(await this.store.getRunState(runId));
+  }
+
+  private batchOf(runId: string, state: AskTellState): AskTellBatch {
+    return { runId, version: state.version, molecules: state.pending, told: state.told, best: state.best };
+  }
+
+  private readonly sessionLocks = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after any earlier call for the same session has finished (one tell at a time per session). */
+  private async serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.sessionLocks.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(fn);
+    this.sessionLocks.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (this.sessionLocks.get(key) === next) this.sessionLocks.delete(key);
+    }
   }
 
   /**

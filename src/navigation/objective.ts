@@ -1,46 +1,31 @@
 /**
- * Objectives for latent-space optimisation: a score (higher is better) computed from RDKit properties, and the
- * fitness that the minimising optimiser sees.
+ * The preset objectives of `optimize` (ObjectiveKind), written in the scoring language (src/scoring/spec.ts). Each
+ * maps its property monotonically to [0, 1], so the optimiser ranks molecules exactly as by the property; the raw
+ * property comes back in each candidate's components.
  */
-import type { MolecularPropertiesLike } from './ports';
+import type { ScoringSpec } from '../scoring/spec';
 
 export type ObjectiveName = 'QED' | 'PLOGP' | 'SA' | 'CLOGP_TARGET';
 
-export interface ObjectiveSpec {
-  kind: ObjectiveName;
-  /** Required for CLOGP_TARGET: the wanted Crippen cLogP. */
-  target?: number;
-}
-
 /**
- * Score of a molecule under an objective, higher is better:
- * - QED: QED (0..1, Bickerton et al. 2012);
- * - PLOGP: penalized logP (JT-VAE definition);
- * - SA: -SA score (SA is 1 easy .. 10 hard, Ertl & Schuffenhauer 2009), so higher is easier to make;
- * - CLOGP_TARGET: -|cLogP - target|, 0 at the target.
+ * The scoring-language objective of a preset:
+ * - QED: QED itself (0..1, Bickerton et al. 2012);
+ * - PLOGP: penalised logP (JT-VAE) through SIGMOID low −20, high 20, k 0.1 (strictly increasing, 0.5 at plogP 0);
+ * - SA: SA score (Ertl & Schuffenhauer 2009) through REVERSE_SIGMOID low 1, high 10 (higher = easier to make);
+ * - CLOGP_TARGET: Crippen cLogP through GAUSSIAN mu = target, sigma 1 (1 at the target).
+ *
  * @throws RangeError when CLOGP_TARGET has no finite target.
  */
-export function objectiveScore(spec: ObjectiveSpec, p: MolecularPropertiesLike): number {
-  switch (spec.kind) {
+export function presetObjective(kind: ObjectiveName, target?: number): ScoringSpec {
+  switch (kind) {
     case 'QED':
-      return p.qed;
+      return { aggregation: 'ARITHMETIC', components: [{ kind: 'QED' }], constraints: [] };
     case 'PLOGP':
-      return p.plogp;
+      return { aggregation: 'ARITHMETIC', components: [{ kind: 'PLOGP', transform: { kind: 'SIGMOID', low: -20, high: 20, k: 0.1 } }], constraints: [] };
     case 'SA':
-      return -p.sa;
+      return { aggregation: 'ARITHMETIC', components: [{ kind: 'SA', transform: { kind: 'REVERSE_SIGMOID', low: 1, high: 10, k: 0.25 } }], constraints: [] };
     case 'CLOGP_TARGET':
-      if (spec.target === undefined || !Number.isFinite(spec.target)) throw new RangeError('CLOGP_TARGET needs a finite target');
-      return -Math.abs(p.clogp - spec.target);
+      if (target === undefined || !Number.isFinite(target)) throw new RangeError('CLOGP_TARGET needs a finite target');
+      return { aggregation: 'ARITHMETIC', components: [{ kind: 'CLOGP', transform: { kind: 'GAUSSIAN', mu: target, sigma: 1 } }], constraints: [] };
   }
-}
-
-/** Weight of a similarity shortfall against the score: one Tanimoto unit below the minimum costs 10 score units. */
-export const SIMILARITY_PENALTY = 10;
-
-/**
- * Fitness for the minimising optimiser: -score, plus SIMILARITY_PENALTY x (minSimilarity - similarity) when the
- * similarity constraint is violated (a penalty, so the search is pulled back to the feasible region).
- */
-export function fitness(score: number, similarity: number, minSimilarity: number): number {
-  return -score + SIMILARITY_PENALTY * Math.max(0, minSimilarity - similarity);
 }

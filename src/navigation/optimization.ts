@@ -1,47 +1,103 @@
 /**
- * Property-guided optimisation in latent space around a seed molecule.
+ * Objective-guided optimisation in latent space: an ask/tell optimiser (src/optim) proposes latent points, each
+ * generation is greedily decoded in one batch, RDKit canonicalises the decodes, and new distinct valid molecules are
+ * scored by the objective (scoring language, src/scoring) through a batch scorer (worker threads in the service).
  *
- * sep-CMA-ES (src/optim/sep-cmaes.ts) searches z starting at the seed's posterior mean mu with step size sigma.
- * Each candidate z is greedily decoded (one batch per generation) and checked by RDKit:
- * - an invalid decode gets fitness +Infinity (worst) and costs no oracle call;
- * - a molecule already scored reuses its cached score (no oracle call), as in PMO (Gao et al. 2022,
- *   arXiv:2206.12411), where only distinct molecules count;
- * - a new valid molecule is scored: one oracle call. The fitness is -score plus a penalty when the ECFP4
- *   Tanimoto similarity to the seed is below `minSimilarity` (see objective.ts).
- * The run stops when the oracle budget is spent, after `maxDecodes` decodes (default 20 x budget), or when the
- * step size collapses (sigma < 1e-4, STAGNATION). Deterministic for a given random seed.
+ * Oracle calls are counted as in PMO (Gao et al. 2022, arXiv:2206.12411): only distinct valid molecules are scored
+ * and counted; an invalid decode costs a decode but no oracle call (fitness +Infinity); a molecule seen before
+ * reuses its cached fitness. Starts: the latent means of seed molecules, or, without seeds, the best points of an
+ * initial screen of prior samples z ~ N(0, I) (scored, so they count as oracle calls). Several starts run as one
+ * batched multi-start optimiser. The run stops at the oracle budget, at `maxDecodes` decodes, when the step size
+ * collapses (STAGNATION), after `patience` generations without a better best score (NO_IMPROVEMENT), when the
+ * objective's maximum 1 is reached (OPTIMUM) or when `signal` aborts (CANCELLED). Deterministic for a given seed.
  */
-import { SepCmaEs } from '../optim/sep-cmaes';
-import { fitness, objectiveScore, ObjectiveSpec } from './objective';
-import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } from './ports';
+import type { CompiledObjective, ScoreResult } from '../scoring/engine';
+import { fitnessOf } from '../scoring/engine';
+import { createOptimizer, OptimizerKind } from '../optim/factory';
+import type { ChemPort, ModelPort } from './ports';
+
+/** Scores valid canonical SMILES (one oracle call each), in order. */
+export interface BatchScorer {
+  score(canonicalSmiles: string[]): Promise<ScoreResult[]>;
+}
+
+/** In-process scorer over a compiled objective (the worker pool does the same off the event loop). */
+export function inProcessScorer(objective: CompiledObjective): BatchScorer {
+  return {
+    async score(smiles: string[]): Promise<ScoreResult[]> {
+      return smiles.map((s) => {
+        const r = objective.score(s);
+        if (!r) throw new Error(`scorer received an invalid SMILES ${JSON.stringify(s)}`);
+        return r;
+      });
+    },
+  };
+}
+
+export interface OptimizationProgress {
+  oracleCalls: number;
+  budget: number;
+  decodes: number;
+  invalidDecodes: number;
+  generation: number;
+  bestScore: number | null;
+  bestSmiles: string | null;
+}
 
 export interface OptimizationOptions {
-  objective: ObjectiveSpec;
-  minSimilarity: number;
+  optimizer: OptimizerKind;
+  /** Oracle calls (distinct valid molecules scored). */
   budget: number;
+  /** Initial step size, latent units. */
   sigma: number;
+  /** Ranked molecules returned. */
   topK: number;
+  /** Decode limit (default 20 x budget). */
   maxDecodes?: number;
+  /** Population per start and generation (default: the optimiser's own, e.g. 4 + 3 ln n for CMA-ES). */
+  population?: number;
+  /** Latent start points, each of length latentDim; empty = start from a prior screen. */
+  starts: Float32Array[];
+  /** Prior samples decoded and scored before the optimiser when there are no starts (default 200). */
+  priorScreen?: number;
+  /** Number of optimiser starts taken from the best prior-screen points (default 4). */
+  priorStarts?: number;
+  /** Stop after this many generations without a better best score (default: never). */
+  patience?: number;
+  /** Standard normal sampler for the prior screen (seeded by the caller). */
+  normal: () => number;
+  /** Seed of the optimiser's own random streams. */
+  seed: number;
+  /** ECFP4 (2048-bit) Tanimoto constraint to a seed molecule, applied on top of the objective's constraints. */
+  seedSimilarity?: { fingerprint: Uint8Array; min: number };
+  signal?: AbortSignal;
+  /** Called after each generation. */
+  onProgress?: (p: OptimizationProgress) => void;
 }
 
 export interface ScoredMolecule {
   canonicalSmiles: string;
-  inchiKey: string | null;
-  properties: MolecularPropertiesLike;
   score: number;
-  similarityToSeed: number;
+  softScore: number;
   feasible: boolean;
+  result: ScoreResult;
+  /** ECFP4 bit Tanimoto to the seed, when a seed-similarity constraint was given. */
+  similarityToSeed: number | null;
+  /** 1-based oracle call at which the molecule was first scored. */
   foundAtCall: number;
 }
 
+export type StopReason = 'BUDGET' | 'DECODE_LIMIT' | 'STAGNATION' | 'NO_IMPROVEMENT' | 'OPTIMUM' | 'CANCELLED';
+
 export interface OptimizationOutcome {
-  seedScore: number;
   ranked: ScoredMolecule[];
+  /** Scores in oracle-call order (for PMO's AUC and best-so-far curves). */
+  history: number[];
   oracleCalls: number;
   decodes: number;
   invalidDecodes: number;
   generations: number;
-  stopReason: 'BUDGET' | 'DECODE_LIMIT' | 'STAGNATION';
+  stopReason: StopReason;
 }
 
 /** Feasible before infeasible, then higher score, then earlier discovery. */
@@ -51,66 +107,115 @@ export function rankScored(a: ScoredMolecule, b: ScoredMolecule): number {
   return a.foundAtCall - b.foundAtCall;
 }
 
-export async function optimize(
-  chem: ChemPort,
-  model: ModelPort,
-  seed: ResolvedMolecule,
-  opts: OptimizationOptions,
-  normal: () => number,
-): Promise<OptimizationOutcome> {
+/** Weight of a seed-similarity shortfall in the fitness: one Tanimoto unit below the minimum costs 10. */
+export const SIMILARITY_PENALTY = 10;
+
+export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchScorer, opts: OptimizationOptions): Promise<OptimizationOutcome> {
   const dim = model.latentDim;
-  const { mu } = await model.encode([seed.canonicalSmiles]);
-  const es = new SepCmaEs({ mean: mu, sigma: opts.sigma, normal });
-  const seedFp = chem.fingerprint(seed.canonicalSmiles);
-  const seedScore = objectiveScore(opts.objective, seed.properties);
-  const cache = new Map<string, number>([[seed.canonicalSmiles, fitness(seedScore, 1, opts.minSimilarity)]]);
-  const scored: ScoredMolecule[] = [];
   const maxDecodes = opts.maxDecodes ?? 20 * opts.budget;
+  const cache = new Map<string, number>();
+  const scored: ScoredMolecule[] = [];
+  const history: number[] = [];
   let decodes = 0;
   let invalid = 0;
-  let stopReason: OptimizationOutcome['stopReason'] = 'BUDGET';
+  let generation = 0;
+  let best = -Infinity;
+  let bestSmiles: string | null = null;
+  let sinceImprovement = 0;
 
-  while (scored.length < opts.budget) {
-    if (decodes >= maxDecodes) {
-      stopReason = 'DECODE_LIMIT';
-      break;
-    }
-    if (es.sigma < 1e-4) {
-      stopReason = 'STAGNATION';
-      break;
-    }
-    const population = es.ask();
-    const z = new Float32Array(population.length * dim);
-    population.forEach((x, k) => z.set(x, k * dim));
-    const decoded = await model.decode(z, population.length, { strategy: 'greedy' });
-    decodes += decoded.length;
-    const f = decoded.map((smiles) => {
-      const canon = chem.canonical(smiles);
-      if (canon === null) {
-        invalid += 1;
-        return Infinity;
-      }
-      const cached = cache.get(canon);
-      if (cached !== undefined) return cached;
-      if (scored.length >= opts.budget) return Infinity; // budget spent within this generation
-      const { inchiKey, properties } = chem.describe(canon);
-      const score = objectiveScore(opts.objective, properties);
-      const similarityToSeed = chem.tanimoto(chem.fingerprint(canon), seedFp);
-      const feasible = similarityToSeed >= opts.minSimilarity;
-      scored.push({ canonicalSmiles: canon, inchiKey, properties, score, similarityToSeed, feasible, foundAtCall: scored.length + 1 });
-      const fit = fitness(score, similarityToSeed, opts.minSimilarity);
-      cache.set(canon, fit);
-      return fit;
+  const progress = () =>
+    opts.onProgress?.({
+      oracleCalls: scored.length, budget: opts.budget, decodes, invalidDecodes: invalid, generation,
+      bestScore: Number.isFinite(best) ? best : null, bestSmiles,
     });
-    es.tell(f);
+
+  /** Decodes and scores a batch of latent points; returns the fitness of each (lower is better). */
+  const evaluate = async (points: ArrayLike<number>[]): Promise<number[]> => {
+    const z = new Float32Array(points.length * dim);
+    points.forEach((x, k) => z.set(x, k * dim));
+    const decoded = await model.decode(z, points.length, { strategy: 'greedy' });
+    decodes += decoded.length;
+    const canon = decoded.map((s) => chem.canonical(s));
+    const fresh: string[] = [];
+    const freshSet = new Set<string>();
+    for (const c of canon) {
+      if (c === null) invalid += 1;
+      else if (!cache.has(c) && !freshSet.has(c) && scored.length + fresh.length < opts.budget) {
+        freshSet.add(c);
+        fresh.push(c);
+      }
+    }
+    const results = fresh.length > 0 ? await scorer.score(fresh) : [];
+    results.forEach((r, i) => {
+      const smiles = fresh[i];
+      let similarityToSeed: number | null = null;
+      let fit = fitnessOf(r);
+      let feasible = r.feasible;
+      if (opts.seedSimilarity) {
+        similarityToSeed = chem.tanimoto(chem.fingerprint(smiles), opts.seedSimilarity.fingerprint);
+        const shortfall = Math.max(0, opts.seedSimilarity.min - similarityToSeed);
+        if (shortfall > 0) {
+          feasible = false;
+          fit = Math.max(fit, 0) + 1 + SIMILARITY_PENALTY * shortfall;
+        }
+      }
+      const score = feasible ? r.score : 0;
+      scored.push({ canonicalSmiles: smiles, score, softScore: r.softScore, feasible, result: r, similarityToSeed, foundAtCall: scored.length + 1 });
+      history.push(score);
+      cache.set(smiles, fit);
+      if (feasible && score > best) {
+        best = score;
+        bestSmiles = smiles;
+        sinceImprovement = -1;
+      }
+    });
+    return canon.map((c) => (c === null ? Infinity : cache.get(c) ?? Infinity));
+  };
+
+  const stop = (): StopReason | null => {
+    if (opts.signal?.aborted) return 'CANCELLED';
+    if (scored.length >= opts.budget) return 'BUDGET';
+    if (decodes >= maxDecodes) return 'DECODE_LIMIT';
+    if (best >= 1 - 1e-12) return 'OPTIMUM';
+    if (opts.patience !== undefined && sinceImprovement >= opts.patience) return 'NO_IMPROVEMENT';
+    return null;
+  };
+
+  let starts = opts.starts.map((s) => Float64Array.from(s));
+  if (starts.length === 0) {
+    // Prior screen: z ~ N(0, I), scored; the best distinct feasible points become the starts.
+    const n = opts.priorScreen ?? 200;
+    const points = Array.from({ length: n }, () => Float64Array.from({ length: dim }, () => opts.normal()));
+    const f = await evaluate(points);
+    const order = f.map((v, i) => [v, i] as const).filter(([v]) => Number.isFinite(v)).sort((a, b) => a[0] - b[0]);
+    const k = Math.max(1, opts.priorStarts ?? 4);
+    starts = order.slice(0, k).map(([, i]) => points[i]);
+    if (starts.length === 0) starts = [new Float64Array(dim)];
+    progress();
+  }
+
+  const optimizer = createOptimizer(opts.optimizer, { starts, sigma: opts.sigma, seed: opts.seed, population: opts.population });
+  let reason = stop();
+  while (reason === null) {
+    if (optimizer.stepSize < 1e-4) {
+      reason = 'STAGNATION';
+      break;
+    }
+    const population = optimizer.ask();
+    const f = await evaluate(population);
+    optimizer.tell(f);
+    generation += 1;
+    sinceImprovement += 1;
+    progress();
+    reason = stop();
   }
   return {
-    seedScore,
     ranked: [...scored].sort(rankScored).slice(0, opts.topK),
+    history,
     oracleCalls: scored.length,
     decodes,
     invalidDecodes: invalid,
-    generations: es.generation,
-    stopReason,
+    generations: generation,
+    stopReason: reason,
   };
 }

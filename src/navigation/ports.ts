@@ -4,6 +4,8 @@
  */
 import type { MolecularProperties } from '../chem/chemistry';
 import type { PropertyDirections } from '../model/directions';
+import type { ScoringSpec } from '../scoring/spec';
+import type { BatchScorer } from './optimization';
 
 /** Descriptors and scores of one molecule: the chemistry layer's type (units and sources documented there). */
 export type MolecularPropertiesLike = MolecularProperties;
@@ -70,11 +72,38 @@ export interface StoredCandidate {
 }
 
 export interface StorePort {
-  createRun(input: { kind: string; params: unknown; modelVersion: string; seed: number | null }): Promise<{ id: string }>;
+  /** Creates a run, RUNNING by default; QUEUED for a background job. */
+  createRun(input: { kind: string; params: unknown; modelVersion: string; seed: number | null; status?: 'RUNNING' | 'QUEUED' }): Promise<{ id: string }>;
   completeRun(id: string, input: { status: 'SUCCEEDED' | 'FAILED'; error?: string; stats?: unknown }): Promise<unknown>;
   addCandidates(runId: string, items: StoredCandidate[]): Promise<unknown>;
+  /** Kind and status of a run, or null when it does not exist. */
+  getRun(id: string): Promise<{ kind: string; status: string } | null>;
+  /** Saves an interactive run's state if the stored one has `version` expectedVersion; false otherwise or when finished. */
+  saveRunState(id: string, state: Record<string, unknown>, expectedVersion?: number): Promise<boolean>;
+  getRunState(id: string): Promise<Record<string, unknown> | null>;
+}
+
+/** The scoring language as the optimiser needs it (bound to ScoringService). */
+export interface ScoringPort {
+  /** Validates a scoring-language objective (JSON). @throws InvalidObjectiveError listing every problem. */
+  validate(input: unknown): ScoringSpec;
+  /** A batch scorer for a validated objective (worker threads in the service). */
+  scorer(spec: ScoringSpec): BatchScorer;
+}
+
+/** What a background job's work function gets (bound to JobsService). */
+export interface JobContextLike {
+  readonly signal: AbortSignal;
+  progress(p: Record<string, number | string | null>): void;
+}
+
+/** Runs work in the background for an existing QUEUED run; the work's result becomes the run's stats. */
+export interface JobsPort {
+  start<T>(runId: string, work: (ctx: JobContextLike) => Promise<T>): void;
 }
 
 export const CHEM_PORT = Symbol('CHEM_PORT');
+export const JOBS_PORT = Symbol('JOBS_PORT');
+export const SCORING_PORT = Symbol('SCORING_PORT');
 export const MODEL_PORT = Symbol('MODEL_PORT');
 export const STORE_PORT = Symbol('STORE_PORT');

@@ -138,12 +138,17 @@ describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
 
   it('supports a cLogP target, plogP and SA objectives', async () => {
     for (const objective of ['{ kind: CLOGP_TARGET, target: 2.5 }', '{ kind: PLOGP }', '{ kind: SA }']) {
-      const body = await gql(`mutation { optimize(input: { seed: "ibuprofen", objective: ${objective}, budget: 20, topK: 3 }) { seedScore candidates { score properties { clogp sa plogp } } } }`);
+      const body = await gql(`mutation { optimize(input: { seed: "ibuprofen", objective: ${objective}, budget: 20, topK: 3 }) { seedScore candidates { score components { name raw value } properties { clogp sa plogp } } } }`);
       expect(body.errors).toBeUndefined();
       const c = body.data.optimize.candidates[0];
-      if (objective.includes('CLOGP')) expect(c.score).toBeCloseTo(-Math.abs(c.properties.clogp - 2.5), 10);
-      if (objective.includes('PLOGP')) expect(c.score).toBeCloseTo(c.properties.plogp, 10);
-      if (objective.includes('{ kind: SA }')) expect(c.score).toBeCloseTo(-c.properties.sa, 10);
+      const raw = c.components[0].raw;
+      expect(c.components[0].value).toBeCloseTo(c.score, 12);
+      if (objective.includes('CLOGP')) {
+        expect(raw).toBeCloseTo(c.properties.clogp, 10);
+        expect(c.score).toBeCloseTo(Math.exp(-0.5 * (c.properties.clogp - 2.5) ** 2), 10);
+      }
+      if (objective.includes('PLOGP')) expect(raw).toBeCloseTo(c.properties.plogp, 10);
+      if (objective.includes('{ kind: SA }')) expect(raw).toBeCloseTo(c.properties.sa, 10);
     }
     expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", objective: { kind: CLOGP_TARGET }, budget: 20 }) { runId } }`)).toBe('BAD_USER_INPUT');
   });
@@ -187,6 +192,9 @@ describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
     expect(await interp('C'.repeat(5000), 'ibuprofen')).toBe('BAD_USER_INPUT');
     expect(await interp('Cl[Pt]Cl', 'ibuprofen')).toBe('MOLECULE_OUT_OF_DOMAIN');
     expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", objective: { kind: QED }, budget: 100000 }) { runId } }`)).toBe('BAD_USER_INPUT');
+    expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", budget: 20 }) { runId } }`)).toBe('BAD_USER_INPUT');
+    expect(await errorCode(`mutation { optimize(input: { budget: 20, scoring: { components: [{ kind: MW }] } }) { runId } }`)).toBe('INVALID_OBJECTIVE');
+    expect(await errorCode(`mutation { optimize(input: { objective: { kind: QED }, constraints: { minSimilarity: 0.4 }, budget: 20 }) { runId } }`)).toBe('BAD_USER_INPUT');
     expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", objective: { kind: QED }, constraints: { minSimilarity: 1.5 } }) { runId } }`)).toBe('BAD_USER_INPUT');
     expect(await errorCode(`{ run(id: "no-such-run") { id } }`)).toBe('NOT_FOUND');
     expect(await errorCode(`{ candidates(first: 5, after: "garbage") { totalCount } }`)).toBe('INVALID_CURSOR');

@@ -1,5 +1,6 @@
 import { interpolationPath, lerp, slerp, tGrid } from '../../src/navigation/latent';
-import { fitness, objectiveScore } from '../../src/navigation/objective';
+import { presetObjective } from '../../src/navigation/objective';
+import { applyTransform } from '../../src/scoring/transforms';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
@@ -31,19 +32,20 @@ describe('latent paths', () => {
   });
 });
 
-describe('objectives', () => {
-  const props = { mw: 300, clogp: 3.2, tpsa: 60, hbd: 1, hba: 4, rotatableBonds: 3, heavyAtoms: 22, aromaticRings: 2, qed: 0.8, sa: 2.5, plogp: 0.4 };
-
-  it('scores QED, plogP, SA (negated) and a cLogP target', () => {
-    expect(objectiveScore({ kind: 'QED' }, props)).toBe(0.8);
-    expect(objectiveScore({ kind: 'PLOGP' }, props)).toBe(0.4);
-    expect(objectiveScore({ kind: 'SA' }, props)).toBe(-2.5);
-    expect(objectiveScore({ kind: 'CLOGP_TARGET', target: 2 }, props)).toBeCloseTo(-1.2, 10);
-    expect(() => objectiveScore({ kind: 'CLOGP_TARGET' }, props)).toThrow(RangeError);
-  });
-
-  it('penalises similarity below the minimum and nothing above it', () => {
-    expect(fitness(0.8, 0.5, 0.4)).toBeCloseTo(-0.8, 10);
-    expect(fitness(0.8, 0.3, 0.4)).toBeCloseTo(-0.8 + 1, 10);
+describe('preset objectives', () => {
+  it('map QED, plogP, SA and a cLogP target to monotone scoring-language objectives', () => {
+    expect(presetObjective('QED').components).toEqual([{ kind: 'QED' }]);
+    const plogp = presetObjective('PLOGP').components[0];
+    const sa = presetObjective('SA').components[0];
+    const target = presetObjective('CLOGP_TARGET', 2).components[0];
+    // strictly increasing in plogP, decreasing in SA, peaked at the cLogP target
+    const f = (c: typeof plogp, x: number) => applyTransform(c.transform!, x);
+    expect(f(plogp, -5)).toBeLessThan(f(plogp, 0));
+    expect(f(plogp, 0)).toBeCloseTo(0.5, 12);
+    expect(f(plogp, 0)).toBeLessThan(f(plogp, 8));
+    expect(f(sa, 2)).toBeGreaterThan(f(sa, 6));
+    expect(f(target, 2)).toBe(1);
+    expect(f(target, 3.2)).toBeCloseTo(Math.exp(-0.5 * 1.2 ** 2), 12);
+    expect(() => presetObjective('CLOGP_TARGET')).toThrow(RangeError);
   });
 });

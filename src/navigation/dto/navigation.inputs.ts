@@ -1,8 +1,11 @@
-import { Field, Float, InputType, Int } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { LIMITS } from '../../config/config';
 import { DEFAULT_NEIGHBOUR_RADIUS } from '../neighbours';
+import { OPTIMIZER_KINDS, OptimizerKind as OptimizerKindT } from '../../optim/factory';
+import { ScoringInput } from '../../scoring/dto/scoring.inputs';
+import { OptimizerKind } from '../../scoring/models/scoring.enums';
 import { DecodeStrategy, InterpolationMethod, ObjectiveKind } from '../models/navigation.models';
 
 @InputType({ description: 'Interpolate between two molecules in latent space.' })
@@ -59,18 +62,28 @@ export class ConstraintsInput {
   minSimilarity!: number;
 }
 
-@InputType({ description: 'Property-guided optimisation in latent space around a seed molecule (sep-CMA-ES).' })
+@InputType({
+  description:
+    'Objective-guided optimisation in latent space: from a seed molecule, or without one from the best of 200 prior samples ' +
+    '(4 starts). Give exactly one of `objective` (a preset) and `scoring` (any objective of the scoring language).',
+})
 export class OptimizeInput {
-  @Field({ description: 'Seed molecule: SMILES or approved-drug name.' })
+  @Field(() => String, { nullable: true, description: 'Seed molecule: SMILES or approved-drug name. Omit to start from prior samples z ~ N(0, I).' })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(LIMITS.maxInputLength)
-  seed!: string;
+  seed?: string | null;
 
-  @Field(() => ObjectiveInput)
+  @Field(() => ObjectiveInput, { nullable: true, description: 'A preset objective (QED, PLOGP, SA, CLOGP_TARGET), mapped to the scoring language.' })
+  @IsOptional()
   @ValidateNested()
   @Type(() => ObjectiveInput)
-  objective!: ObjectiveInput;
+  objective?: ObjectiveInput | null;
+
+  @Field(() => ScoringInput, { nullable: true, description: 'Any objective of the scoring language (the same JSON as bench/objectives and the ask/tell API).' })
+  @IsOptional()
+  scoring?: ScoringInput | null;
 
   @Field(() => ConstraintsInput, { nullable: true })
   @IsOptional()
@@ -78,17 +91,35 @@ export class OptimizeInput {
   @Type(() => ConstraintsInput)
   constraints?: ConstraintsInput;
 
+  @Field(() => OptimizerKind, { defaultValue: 'SEP_CMAES', description: 'Latent-space optimiser.' })
+  @IsIn(OPTIMIZER_KINDS as unknown as string[])
+  optimizer!: OptimizerKindT;
+
   @Field(() => Int, { defaultValue: 200, description: `Oracle calls: distinct valid molecules scored (${LIMITS.minBudget}..${LIMITS.maxBudget}).` })
   @IsInt()
   @Min(LIMITS.minBudget)
   @Max(LIMITS.maxBudget)
   budget!: number;
 
-  @Field(() => Float, { defaultValue: 0.5, description: 'Initial CMA-ES step size in latent units (0.01..3).' })
+  @Field(() => Float, { defaultValue: 0.5, description: 'Initial step size (CMA-ES sigma, PSO spread) in latent units (0.01..3).' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.01)
   @Max(3)
   sigma!: number;
+
+  @Field(() => Int, { nullable: true, description: `Population per start and generation (4..${LIMITS.maxPopulation}); default: the optimiser's own (4 + 3 ln 128 = 18 for CMA-ES).` })
+  @IsOptional()
+  @IsInt()
+  @Min(4)
+  @Max(LIMITS.maxPopulation)
+  population?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Early stop after this many generations without a better best score (1..10000); default never.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  patience?: number | null;
 
   @Field(() => Int, { defaultValue: 10, description: `Ranked candidates to return and store (1..${LIMITS.maxTopK}).` })
   @IsInt()
@@ -214,4 +245,68 @@ export class TraverseInput {
   @Min(0)
   @Max(2 ** 31 - 1)
   seed!: number;
+}
+
+@InputType({ description: 'Open an ask/tell session: the service proposes molecules, your pipeline scores them with its own tools and tells the scores back (askTellTell).' })
+export class AskTellStartInput {
+  @Field(() => [String], { defaultValue: [], description: `Seed molecules (SMILES or approved-drug names, at most ${LIMITS.maxAskTellSeeds}); one optimiser start at each latent mean. Empty: random prior starts.` })
+  @IsArray()
+  @ArrayMaxSize(LIMITS.maxAskTellSeeds)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(LIMITS.maxInputLength, { each: true })
+  seeds!: string[];
+
+  @Field(() => Int, { defaultValue: 4, description: 'Random prior starts when no seeds are given (1..16).' })
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  priorStarts!: number;
+
+  @Field(() => OptimizerKind, { defaultValue: 'SEP_CMAES' })
+  @IsIn(OPTIMIZER_KINDS as unknown as string[])
+  optimizer!: OptimizerKindT;
+
+  @Field(() => Float, { defaultValue: 0.5, description: 'Initial step size in latent units (0.01..3).' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(3)
+  sigma!: number;
+
+  @Field(() => Int, { nullable: true, description: `Molecules proposed per start and batch (4..${LIMITS.maxPopulation}); default the optimiser's own.` })
+  @IsOptional()
+  @IsInt()
+  @Min(4)
+  @Max(LIMITS.maxPopulation)
+  population?: number | null;
+
+  @Field(() => Int, { defaultValue: 0, description: 'Random seed (same seed and scores, same proposals).' })
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  randomSeed!: number;
+
+  @Field(() => String, { nullable: true, description: 'What your scores mean (free text, at most 500 characters), stored with the run.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  objective?: string | null;
+}
+
+@InputType({ description: 'Scores of the last proposed batch, higher is better.' })
+export class AskTellTellInput {
+  @Field(() => ID)
+  @IsString()
+  @MaxLength(100)
+  runId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The batch version these scores answer (from the batch); a tell for an older batch is refused.' })
+  @IsOptional()
+  @IsInt()
+  version?: number | null;
+
+  @Field(() => [Float], { nullable: 'items', description: 'One entry per proposed molecule, in order: a finite score, or null for an invalid decode, a molecule you did not score, or one with a knownScore.' })
+  @IsArray()
+  @ArrayMaxSize(LIMITS.maxPopulation * 16)
+  scores!: Array<number | null>;
 }

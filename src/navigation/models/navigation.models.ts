@@ -1,4 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ComponentScore } from '../../scoring/models/scoring.models';
+import { OptimizerKind } from '../../scoring/models/scoring.enums';
+import type { OptimizerKind as OptimizerKindT } from '../../optim/factory';
 import { MolecularProperties } from '../../molecules/models/properties.model';
 import { Molecule } from '../../molecules/models/molecule.model';
 import { LIMITS } from '../../config/config';
@@ -20,7 +23,7 @@ export enum ObjectiveKind {
 }
 registerEnumType(ObjectiveKind, {
   name: 'ObjectiveKind',
-  description: 'What optimize improves. QED: maximise QED. PLOGP: maximise penalized logP. SA: minimise SA score. CLOGP_TARGET: bring cLogP close to `target` (score = -|cLogP - target|).',
+  description: 'Preset objectives of optimize, mapped to the scoring language: QED (score = QED), PLOGP (penalised logP through SIGMOID -20..20, k 0.1), SA (SA score through REVERSE_SIGMOID 1..10), CLOGP_TARGET (cLogP through GAUSSIAN mu = target, sigma 1).',
 });
 
 /** How a path point was obtained. */
@@ -103,11 +106,17 @@ export class OptimizedCandidate {
   @Field()
   canonicalSmiles!: string;
 
-  @Field(() => Float, { description: 'Objective score (higher is better; SA is reported negated, CLOGP_TARGET as -|cLogP - target|).' })
+  @Field(() => Float, { description: 'Objective score 0..1 (scoring language; 0 when a constraint fails). Presets map their property monotonically: see ObjectiveKind.' })
   score!: number;
 
-  @Field(() => Float, { description: 'ECFP4 Tanimoto similarity to the seed molecule, 0..1.' })
-  similarityToSeed!: number;
+  @Field(() => Float, { description: 'Aggregate of the soft components, whatever the constraints say.' })
+  softScore!: number;
+
+  @Field(() => [ComponentScore], { description: 'Raw value (in the unit of its kind) and transformed value of each soft component.' })
+  components!: ComponentScore[];
+
+  @Field(() => Float, { nullable: true, description: 'ECFP4 Tanimoto similarity to the seed molecule, 0..1; null without a seed.' })
+  similarityToSeed!: number | null;
 
   @Field({ description: 'True when every constraint holds.' })
   feasible!: boolean;
@@ -119,19 +128,31 @@ export class OptimizedCandidate {
   properties!: MolecularProperties;
 }
 
+@ObjectType({ description: 'A background optimisation job: follow it with run(id) (status, progress), the runProgress subscription, cancelRun(id), and candidates(runId) when it has finished.' })
+export class OptimizationJob {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field({ description: 'QUEUED when answered (RUNNING once a job slot is free).' })
+  status!: string;
+}
+
 @ObjectType({ description: 'Result of a latent-space optimisation run.' })
 export class OptimizationResult {
   @Field(() => ID)
   runId!: string;
 
-  @Field(() => Molecule)
-  seed!: Molecule;
+  @Field(() => Molecule, { nullable: true, description: 'The seed molecule; null for a run started from prior samples.' })
+  seed!: Molecule | null;
 
-  @Field(() => ObjectiveKind)
-  objective!: ObjectiveKind;
+  @Field(() => ObjectiveKind, { nullable: true, description: 'The preset, null for a custom scoring-language objective.' })
+  objective!: ObjectiveKind | null;
 
-  @Field(() => Float, { description: 'Score of the seed molecule itself.' })
-  seedScore!: number;
+  @Field(() => Float, { nullable: true, description: 'Score of the seed molecule itself; null without a seed.' })
+  seedScore!: number | null;
+
+  @Field(() => OptimizerKind)
+  optimizer!: OptimizerKindT;
 
   @Field(() => [OptimizedCandidate], { description: 'Best distinct molecules, feasible first, by score.' })
   candidates!: OptimizedCandidate[];
@@ -145,10 +166,10 @@ export class OptimizationResult {
   @Field(() => Int, { description: 'Decodes that RDKit rejected.' })
   invalidDecodes!: number;
 
-  @Field(() => Int, { description: 'CMA-ES generations run.' })
+  @Field(() => Int, { description: 'Optimiser generations run.' })
   generations!: number;
 
-  @Field({ description: 'Why the run stopped: BUDGET (oracle calls), DECODE_LIMIT or STAGNATION.' })
+  @Field({ description: 'Why the run stopped: BUDGET (oracle calls), DECODE_LIMIT, STAGNATION (step size collapsed), NO_IMPROVEMENT (patience), OPTIMUM (score 1 reached) or CANCELLED.' })
   stopReason!: string;
 
   @Field()
@@ -381,4 +402,46 @@ export class TraverseResult {
 
   @Field()
   modelVersion!: string;
+}
+
+@ObjectType({ description: 'A molecule proposed by an ask/tell session.' })
+export class AskedMolecule {
+  @Field(() => Int, { description: 'Position in the batch: send its score at the same index.' })
+  index!: number;
+
+  @Field(() => String, { nullable: true, description: 'RDKit canonical SMILES; null when the decode is invalid (send null).' })
+  smiles!: string | null;
+
+  @Field(() => String, { nullable: true, description: "RDKit's reason when invalid." })
+  reason!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Score told for this molecule earlier in the session; you may send null for it.' })
+  knownScore!: number | null;
+}
+
+@ObjectType({ description: 'A scored molecule of an ask/tell session.' })
+export class ToldMolecule {
+  @Field()
+  smiles!: string;
+
+  @Field(() => Float)
+  score!: number;
+}
+
+@ObjectType({ description: 'The batch to score next in an ask/tell session.' })
+export class AskTellBatch {
+  @Field(() => ID, { description: 'The ASK_TELL run holding the session (durable: any service process on the same store continues it).' })
+  runId!: string;
+
+  @Field(() => Int, { description: 'Batch version: pass it back with the scores.' })
+  version!: number;
+
+  @Field(() => [AskedMolecule])
+  molecules!: AskedMolecule[];
+
+  @Field(() => Int, { description: 'Distinct molecules scored so far (your oracle calls).' })
+  told!: number;
+
+  @Field(() => [ToldMolecule], { description: 'The 10 best molecules told so far.' })
+  best!: ToldMolecule[];
 }
