@@ -7,6 +7,7 @@
  * alerts (compiled per table on first use) and user SMARTS (bounded cache) live as long as the instance and are freed
  * by `dispose()`.
  */
+import { molProfile, passesScreen, QueryScreen, queryScreen } from './screen';
 import type { JSMol } from './rdkit';
 import { ext, loadRDKit, RDKit, rdkitLogCapture } from './rdkit';
 import { elementSymbol } from './elements';
@@ -167,6 +168,8 @@ export class Chemistry {
   private readonly acceptorQueries: JSMol[] = [];
   private readonly alertQueries: JSMol[] = [];
   private aliphaticRingQuery: JSMol | null = null;
+  /** Pre-screens of the QED acceptor and alert queries, built on first use. */
+  private qedScreens: { acceptors: QueryScreen[]; alerts: QueryScreen[] } | null = null;
   private readonly deltaMassCache = new Map<string, number>();
   /** Structural-alert tables, compiled on first use; freed by `dispose()`. */
   private alertCatalogs: AlertCatalogs | null = null;
@@ -491,10 +494,22 @@ export class Chemistry {
   }
 
   private qedPropertiesOf(mol: JSMol, g: MolGraph, d: Descriptors): QedProperties {
+    // Queries the molecule cannot match (missing elements, aromatic atoms or bond types; screen.ts) are skipped:
+    // the same counts, 3x fewer substructure searches.
+    const profile = molProfile(g);
+    this.qedScreens ??= {
+      acceptors: this.acceptorQueries.map((q) => queryScreen(q.get_json())),
+      alerts: this.alertQueries.map((q) => queryScreen(q.get_json())),
+    };
+    const screens = this.qedScreens;
     let hba = 0;
-    for (const q of this.acceptorQueries) hba += countMatches(mol.get_substruct_matches(q));
+    this.acceptorQueries.forEach((q, i) => {
+      if (passesScreen(screens.acceptors[i], profile)) hba += countMatches(mol.get_substruct_matches(q));
+    });
     let alerts = 0;
-    for (const q of this.alertQueries) if (hasMatch(mol.get_substruct_match(q))) alerts++;
+    this.alertQueries.forEach((q, i) => {
+      if (passesScreen(screens.alerts[i], profile) && hasMatch(mol.get_substruct_match(q))) alerts++;
+    });
     const aliphatic = new Set<number>();
     const ringQuery = this.aliphaticRingQuery as JSMol;
     for (const m of parseMatches(mol.get_substruct_matches(ringQuery))) for (const a of m) aliphatic.add(a);

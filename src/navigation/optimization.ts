@@ -11,6 +11,7 @@
  * collapses (STAGNATION), after `patience` generations without a better best score (NO_IMPROVEMENT), when the
  * objective's maximum 1 is reached (OPTIMUM) or when `signal` aborts (CANCELLED). Deterministic for a given seed.
  */
+import { performance } from 'node:perf_hooks';
 import type { CompiledObjective, ScoreResult } from '../scoring/engine';
 import { fitnessOf } from '../scoring/engine';
 import { createOptimizer, OptimizerKind } from '../optim/factory';
@@ -19,6 +20,8 @@ import type { ChemPort, ModelPort } from './ports';
 /** Scores valid canonical SMILES (one oracle call each), in order. */
 export interface BatchScorer {
   score(canonicalSmiles: string[]): Promise<ScoreResult[]>;
+  /** Canonical SMILES (null when invalid) of raw decodes, off the main thread; absent: the main thread does it. */
+  canonicalize?(smiles: string[]): Promise<Array<string | null>>;
 }
 
 /** In-process scorer over a compiled objective (the worker pool does the same off the event loop). */
@@ -26,7 +29,7 @@ export function inProcessScorer(objective: CompiledObjective): BatchScorer {
   return {
     async score(smiles: string[]): Promise<ScoreResult[]> {
       return smiles.map((s) => {
-        const r = objective.score(s);
+        const r = objective.score(s, true);
         if (!r) throw new Error(`scorer received an invalid SMILES ${JSON.stringify(s)}`);
         return r;
       });
@@ -98,6 +101,8 @@ export interface OptimizationOutcome {
   invalidDecodes: number;
   generations: number;
   stopReason: StopReason;
+  /** Wall time spent decoding, canonicalising (main thread) and scoring (worker threads), ms. */
+  timing: { decodeMs: number; canonicalMs: number; scoreMs: number };
 }
 
 /** Feasible before infeasible, then higher score, then earlier discovery. */
@@ -130,12 +135,24 @@ export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchSc
     });
 
   /** Decodes and scores a batch of latent points; returns the fitness of each (lower is better). */
+  const timing = { decodeMs: 0, canonicalMs: 0, scoreMs: 0 };
+  const rawToCanonical = new Map<string, string | null>();
   const evaluate = async (points: ArrayLike<number>[]): Promise<number[]> => {
     const z = new Float32Array(points.length * dim);
     points.forEach((x, k) => z.set(x, k * dim));
+    let t = performance.now();
     const decoded = await model.decode(z, points.length, { strategy: 'greedy' });
+    timing.decodeMs += performance.now() - t;
     decodes += decoded.length;
-    const canon = decoded.map((s) => chem.canonical(s));
+    t = performance.now();
+    // Nearby points often decode to the very same string: canonicalise each distinct string once per run.
+    const unseen = [...new Set(decoded.filter((s) => !rawToCanonical.has(s)))];
+    const fresh0 = scorer.canonicalize ? await scorer.canonicalize(unseen) : unseen.map((s) => chem.canonical(s));
+    unseen.forEach((s, i) => {
+      if (rawToCanonical.size < 200000) rawToCanonical.set(s, fresh0[i]);
+    });
+    const canon = decoded.map((s, i) => (rawToCanonical.has(s) ? (rawToCanonical.get(s) as string | null) : fresh0[unseen.indexOf(s)]));
+    timing.canonicalMs += performance.now() - t;
     const fresh: string[] = [];
     const freshSet = new Set<string>();
     for (const c of canon) {
@@ -145,7 +162,9 @@ export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchSc
         fresh.push(c);
       }
     }
+    t = performance.now();
     const results = fresh.length > 0 ? await scorer.score(fresh) : [];
+    timing.scoreMs += performance.now() - t;
     results.forEach((r, i) => {
       const smiles = fresh[i];
       let similarityToSeed: number | null = null;
@@ -217,5 +236,6 @@ export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchSc
     invalidDecodes: invalid,
     generations: generation,
     stopReason: reason,
+    timing: { decodeMs: Math.round(timing.decodeMs), canonicalMs: Math.round(timing.canonicalMs), scoreMs: Math.round(timing.scoreMs) },
   };
 }

@@ -126,10 +126,12 @@ export class CompiledObjective {
   /**
    * Scores one molecule.
    *
+   * @param isCanonical the caller guarantees `smiles` is an RDKit canonical SMILES of a valid molecule (skips one
+   *   parse); a wrong guarantee gives wrong results, not an error.
    * @returns null when the SMILES is invalid; otherwise the score, its components and the constraint verdicts.
    */
-  score(smiles: string): ScoreResult | null {
-    const canon = this.chem.canonical(smiles);
+  score(smiles: string, isCanonical = false): ScoreResult | null {
+    const canon = isCanonical ? smiles : this.chem.canonical(smiles);
     if (canon === null) return null;
     const memo = new Map<string, unknown>();
     const constraints = (this.spec.constraints ?? []).map((c, i) => this.checkConstraint(c, this.constraintLabels[i], canon, memo));

@@ -16,25 +16,30 @@ import type { ScoringSpec } from './spec';
 /** Request to a worker: score canonical SMILES under an objective (spec validated by the caller). */
 export interface ScoreRequest {
   id: number;
-  spec: ScoringSpec;
+  /** 'canonicalize': return RDKit canonical SMILES (or null) per input, without scoring. */
+  op?: 'score' | 'canonicalize';
+  spec: ScoringSpec | null;
   smiles: string[];
+  /** The SMILES are RDKit canonical SMILES of valid molecules (the worker skips its own validation). */
+  canonical: boolean;
 }
 
 /** Reply of a worker: one entry per SMILES (null when RDKit rejects it), or an error message. */
 export interface ScoreReply {
   id: number;
   results?: Array<ScoreResult | null>;
+  canonical?: Array<string | null>;
   error?: string;
 }
 
 interface Pending {
-  resolve: (r: Array<ScoreResult | null>) => void;
+  resolve: (r: unknown[]) => void;
   reject: (e: Error) => void;
 }
 
-/** Default number of scoring workers: available cores − 1, at least 1, at most 4. */
+/** Default number of scoring workers: the available cores, at most 4 (the main thread waits while a batch is scored). */
 export function defaultPoolSize(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export class ScoringPool {
@@ -98,7 +103,7 @@ export class ScoringPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if (reply.error !== undefined) p.reject(new Error(reply.error));
-    else p.resolve(reply.results ?? []);
+    else p.resolve(reply.canonical ?? reply.results ?? []);
   }
 
   private failAll(err: Error): void {
@@ -109,27 +114,40 @@ export class ScoringPool {
   /**
    * Scores `smiles` under `spec` (already validated with `validateScoringSpec`), split across the workers.
    *
+   * @param canonical true when every SMILES is an RDKit canonical SMILES of a valid molecule (saves a parse each).
    * @returns one result per input, in order; null where RDKit rejects the SMILES.
    * @throws Error when the pool is closed or a worker fails.
    */
-  async score(spec: ScoringSpec, smiles: readonly string[]): Promise<Array<ScoreResult | null>> {
+  async score(spec: ScoringSpec, smiles: readonly string[], canonical = false): Promise<Array<ScoreResult | null>> {
+    const out = (await this.dispatch(smiles, (id, part) => ({ id, op: 'score', spec, smiles: part, canonical }))) as Array<ScoreResult | null>;
+    this.scoredCount += smiles.length;
+    return out;
+  }
+
+  /**
+   * RDKit canonical SMILES of each input (null when invalid), computed in the workers.
+   * @throws Error when the pool is closed or a worker fails.
+   */
+  async canonicalize(smiles: readonly string[]): Promise<Array<string | null>> {
+    return (await this.dispatch(smiles, (id, part) => ({ id, op: 'canonicalize', spec: null, smiles: part, canonical: false }))) as Array<string | null>;
+  }
+
+  /** Splits `smiles` into one contiguous chunk per worker and concatenates the replies in order. */
+  private async dispatch(smiles: readonly string[], request: (id: number, part: string[]) => ScoreRequest): Promise<unknown[]> {
     if (this.closed) throw new Error('scoring pool is closed');
     if (smiles.length === 0) return [];
     const chunk = Math.ceil(smiles.length / this.workers.length);
-    const parts: Promise<Array<ScoreResult | null>>[] = [];
+    const parts: Promise<unknown[]>[] = [];
     for (let w = 0; w * chunk < smiles.length; w++) {
-      const id = this.nextId++;
-      const request: ScoreRequest = { id, spec, smiles: smiles.slice(w * chunk, (w + 1) * chunk) };
+      const req = request(this.nextId++, smiles.slice(w * chunk, (w + 1) * chunk));
       parts.push(
         new Promise((resolve, reject) => {
-          this.pending.set(id, { resolve, reject });
-          this.workers[w].postMessage(request);
+          this.pending.set(req.id, { resolve, reject });
+          this.workers[w].postMessage(req);
         }),
       );
     }
-    const out = (await Promise.all(parts)).flat();
-    this.scoredCount += smiles.length;
-    return out;
+    return (await Promise.all(parts)).flat();
   }
 
   /** Stops the workers; pending requests fail. */

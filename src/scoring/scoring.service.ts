@@ -8,7 +8,7 @@ import { COMPONENT_INFO, ComponentInfo, ScoringSpec, ScoringSpecError, validateS
 import { CompiledObjective, ScoreResult } from './engine';
 import { defaultPoolSize, ScoringPool } from './pool';
 
-/** Environment variable: scoring worker threads (0 = score on the main thread; default cores − 1, 1..4). */
+/** Environment variable: scoring worker threads (0 = score on the main thread; default the cores, 1..4). */
 export const SCORING_WORKERS_ENV = 'MOLNAV_SCORING_WORKERS';
 
 /** A scored input SMILES (null fields when RDKit rejects it). */
@@ -83,13 +83,17 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** A batch scorer for the optimiser: the worker pool, or the main thread when workers are off. */
+  /**
+   * A batch scorer for the optimiser and scoreMany: the worker pool, or the main thread when workers are off. It takes
+   * RDKit canonical SMILES of valid molecules (both callers canonicalise first).
+   */
   scorer(spec: ScoringSpec): BatchScorer {
     const pool = this.pool;
     if (pool) {
       return {
+        canonicalize: (smiles) => pool.canonicalize(smiles),
         score: async (smiles) => {
-          const out = await pool.score(spec, smiles);
+          const out = await pool.score(spec, smiles, true);
           return out.map((r, i) => {
             if (!r) throw new Error(`scoring worker rejected ${smiles[i]}`);
             return r;

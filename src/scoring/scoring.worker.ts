@@ -25,13 +25,18 @@ async function main(): Promise<void> {
   port.on('message', (req: ScoreRequest) => {
     let reply: ScoreReply;
     try {
+      if (req.op === 'canonicalize') {
+        port.postMessage({ id: req.id, canonical: req.smiles.map((s) => chemistry.canonical(s)) } satisfies ScoreReply);
+        return;
+      }
+      if (!req.spec) throw new Error('score request without an objective');
       const key = JSON.stringify(req.spec);
       let objective = compiled.get(key);
       if (objective) compiled.delete(key);
       else objective = new CompiledObjective(req.spec, adapter);
       compiled.set(key, objective);
       while (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
-      reply = { id: req.id, results: req.smiles.map((s) => objective.score(s)) };
+      reply = { id: req.id, results: req.smiles.map((s) => objective.score(s, req.canonical === true)) };
     } catch (err) {
       reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     }
