@@ -15,7 +15,7 @@ export const LIMITS = Object.freeze({
   maxBudget: 10000,
   /** Population per start and generation of an optimiser. */
   maxPopulation: 256,
-  /** Seed molecules of one ask/tell session. */
+  /** Seed molecules of one ask/tell session, or further seeds of one optimize call. */
   maxAskTellSeeds: 10,
   /** Ranked results returned by optimize. */
   maxTopK: 100,

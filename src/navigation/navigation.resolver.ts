@@ -82,6 +82,7 @@ export class NavigationResolver {
   private optimizeRequest(input: OptimizeInput): OptimizeRequest {
     return {
       seed: input.seed ?? null,
+      seeds: input.seeds ?? [],
       objective: input.objective ? { preset: input.objective.kind, target: input.objective.target ?? null } : null,
       scoring: input.scoring ? toPlainSpec(input.scoring) : null,
       minSimilarity: input.constraints?.minSimilarity ?? 0,

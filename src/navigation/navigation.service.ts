@@ -27,8 +27,10 @@ export interface InterpolateRequest {
 }
 
 export interface OptimizeRequest {
-  /** Seed molecule (SMILES or approved-drug name); null = start from prior samples. */
+  /** Seed molecule (SMILES or approved-drug name); null = start from prior samples (or from `seeds`). */
   seed: string | null;
+  /** Further seed molecules: one more optimiser start at each latent mean. */
+  seeds: string[];
   /** A preset objective, or null when `scoring` is given. */
   objective: { preset: ObjectiveName; target: number | null } | null;
   /** A scoring-language objective as JSON (validated here), or null when `objective` is given. */
@@ -147,8 +149,8 @@ export class NavigationService {
    * OutOfVocabularyError
    */
   async optimize(req: OptimizeRequest): Promise<{ runId: string; seed: ResolvedMolecule | null; outcome: OptimizeOutcome }> {
-    const { spec, seed } = this.checkOptimize(req);
-    return this.recorded('OPTIMIZE', { ...req, scoring: spec }, req.randomSeed, async () => this.optimizeBody(req, spec, seed));
+    const { spec, seed, extra } = this.checkOptimize(req);
+    return this.recorded('OPTIMIZE', { ...req, scoring: spec }, req.randomSeed, async () => this.optimizeBody(req, spec, seed, extra));
   }
 
   /**
@@ -159,12 +161,12 @@ export class NavigationService {
    * @throws the same errors as `optimize`
    */
   async startOptimization(req: OptimizeRequest): Promise<{ runId: string }> {
-    const { spec, seed } = this.checkOptimize(req);
+    const { spec, seed, extra } = this.checkOptimize(req);
     const run = await this.store.createRun({
       kind: 'OPTIMIZE', params: { ...req, scoring: spec }, modelVersion: this.model.modelVersion, seed: req.randomSeed, status: 'QUEUED',
     });
     this.jobs.start(run.id, async (ctx) => {
-      const { items, stats } = await this.optimizeBody(req, spec, seed, ctx.signal, (p) =>
+      const { items, stats } = await this.optimizeBody(req, spec, seed, extra, ctx.signal, (p) =>
         ctx.progress({
           oracleCalls: p.oracleCalls, budget: p.budget, decodes: p.decodes, invalidDecodes: p.invalidDecodes,
           generation: p.generation, bestScore: p.bestScore, bestSmiles: p.bestSmiles,
@@ -180,7 +182,7 @@ export class NavigationService {
    * Checks an optimisation request before any run row exists: exactly one objective, valid, and a seed when a
    * similarity constraint is asked for. Returns the objective in the scoring language and the resolved seed.
    */
-  private checkOptimize(req: OptimizeRequest): { spec: ScoringSpec; seed: ResolvedMolecule | null } {
+  private checkOptimize(req: OptimizeRequest): { spec: ScoringSpec; seed: ResolvedMolecule | null; extra: ResolvedMolecule[] } {
     if ((req.objective === null) === (req.scoring === null || req.scoring === undefined)) {
       throw new BadUserInputError('give exactly one of objective (a preset) and scoring (a scoring-language objective)');
     }
@@ -192,19 +194,26 @@ export class NavigationService {
       spec = this.scoring.validate(req.scoring);
     }
     if (req.minSimilarity > 0 && req.seed === null) throw new BadUserInputError('constraints.minSimilarity needs a seed molecule');
-    return { spec, seed: req.seed === null ? null : this.chem.resolve(req.seed) };
+    return { spec, seed: req.seed === null ? null : this.chem.resolve(req.seed), extra: req.seeds.map((x) => this.chem.resolve(x)) };
   }
 
   private async optimizeBody(
     req: OptimizeRequest,
     spec: ScoringSpec,
     seed: ResolvedMolecule | null,
+    extra: ResolvedMolecule[],
     signal?: AbortSignal,
     onProgress?: (p: OptimizationProgress) => void,
   ): Promise<{ result: { seed: ResolvedMolecule | null; outcome: OptimizeOutcome }; items: StoredCandidate[]; stats: unknown }> {
     const rng = new Rng(req.randomSeed);
     const scorer = this.scoring.scorer(spec);
-    const starts = seed ? [(await this.model.encode([seed.canonicalSmiles])).mu] : [];
+    const seedMolecules = [...(seed ? [seed] : []), ...extra];
+    const starts: Float32Array[] = [];
+    if (seedMolecules.length > 0) {
+      const { mu } = await this.model.encode(seedMolecules.map((m) => m.canonicalSmiles));
+      const n = this.model.latentDim;
+      for (let i = 0; i < seedMolecules.length; i++) starts.push(mu.slice(i * n, (i + 1) * n));
+    }
     const raw = await optimize(this.chem, this.model, scorer, {
       optimizer: req.optimizer, budget: req.budget, sigma: req.sigma, topK: req.topK, starts, normal: () => rng.normal(), seed: req.randomSeed,
       population: req.population ?? undefined, patience: req.patience ?? undefined,

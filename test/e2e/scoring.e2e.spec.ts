@@ -100,6 +100,18 @@ describe('scoring language (e2e)', () => {
     expect(run.data.run.candidates.map((c: any) => c.score)).toEqual(r.candidates.map((c: any) => c.score));
   });
 
+  it('starts one optimiser per seed molecule when several are given', async () => {
+    const body = await gql(`mutation { optimize(input: { seed: "celecoxib", seeds: ["ibuprofen", "aspirin"], objective: { kind: QED }, budget: 40, population: 8, topK: 3 }) {
+      runId seed { name } oracleCalls decodes candidates { score } } }`);
+    expect(body.errors).toBeUndefined();
+    const r = body.data.optimize;
+    expect(r.seed.name).toBe('CELECOXIB');
+    // three starts x population 8 per generation
+    expect(r.decodes % 24).toBe(0);
+    expect(r.oracleCalls).toBeLessThanOrEqual(40);
+    expect(await errorCode(`mutation { optimize(input: { seeds: ["aspirin", "not-a-drug-name"], objective: { kind: QED }, budget: 20 }) { runId } }`)).toBe('UNKNOWN_MOLECULE_NAME');
+  });
+
   async function waitForRun(id: string, done: (run: any) => boolean, timeoutMs = 120000): Promise<any> {
     const start = Date.now();
     for (;;) {

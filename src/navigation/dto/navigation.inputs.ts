@@ -75,6 +75,15 @@ export class OptimizeInput {
   @MaxLength(LIMITS.maxInputLength)
   seed?: string | null;
 
+  @Field(() => [String], { nullable: true, description: `Further seed molecules (at most ${LIMITS.maxAskTellSeeds}): one more optimiser start at each latent mean. minSimilarity refers to \`seed\` only.` })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.maxAskTellSeeds)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(LIMITS.maxInputLength, { each: true })
+  seeds?: string[] | null;
+
   @Field(() => ObjectiveInput, { nullable: true, description: 'A preset objective (QED, PLOGP, SA, CLOGP_TARGET), mapped to the scoring language.' })
   @IsOptional()
   @ValidateNested()
