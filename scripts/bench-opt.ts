@@ -161,9 +161,14 @@ async function runPlogp(chem: ChemService, model: ModelService, pool: ScoringPoo
   // plogP through a monotone transform (the optimiser is rank-based; the raw value is read back from the component)
   const spec = validateScoringSpec({ components: [{ kind: 'PLOGP', transform: { kind: 'SIGMOID', low: -20, high: 20, k: 0.1 } }] }, chemistryForScoring(chem.chem));
   const scorer: BatchScorer = { canonicalize: (s) => pool.canonicalize(s), score: async (smiles) => (await pool.score(spec, smiles, true)) as ScoreResult[] };
-  for (let i = 0; i < starts.length; i++) {
-    for (const threshold of [0.4, 0.6]) {
-      if (done.has(`${i}:${threshold}:${budget}`)) continue;
+  const jobs: Array<{ i: number; threshold: number }> = [];
+  for (let i = 0; i < starts.length; i++) for (const threshold of [0.4, 0.6]) if (!done.has(`${i}:${threshold}:${budget}`)) jobs.push({ i, threshold });
+  // A few molecules at a time, so RDKit scoring in the workers overlaps with decoding in ONNX Runtime.
+  const concurrency = Number(process.env.PLOGP_CONCURRENCY ?? 4);
+  let next = 0;
+  const workerLoop = async () => {
+    while (next < jobs.length) {
+      const { i, threshold } = jobs[next++];
       const { smiles, plogp } = starts[i];
       const t0 = Date.now();
       const { mu } = await model.encode([smiles]);
@@ -183,7 +188,8 @@ async function runPlogp(chem: ChemService, model: ModelService, pool: ScoringPoo
       appendFileSync(PLOGP_FILE, JSON.stringify(run) + '\n');
       if (i % 50 === 0) console.log(`plogP ${i}/${starts.length} delta ${threshold}: ${plogp.toFixed(2)} -> ${bestPlogp?.toFixed(2) ?? '-'} (+${improvement.toFixed(2)})`);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, workerLoop));
 }
 
 async function speedQed(chem: ChemService, model: ModelService, pool: ScoringPool): Promise<{ seconds: number; decodes: number; calls: number }> {
