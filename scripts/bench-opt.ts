@@ -99,7 +99,12 @@ function tdcScorer(task: PmoTask, spec: ScoringSpec, pool: ScoringPool, chem: Ch
       const results = (await pool.score(spec, smiles, true)) as ScoreResult[];
       if (formulas.every((f) => f === null)) return results;
       return results.map((r) => {
-        const counts = chem.chem.elementCounts(r.canonicalSmiles);
+        let counts: Record<string, number>;
+        try {
+          counts = chem.chem.elementCounts(r.canonicalSmiles);
+        } catch {
+          return r; // cannot happen for validated canonical SMILES; keep the GuacaMol value rather than stop the run
+        }
         const components = r.components.map((c, i) => (formulas[i] ? { ...c, value: tdcIsomerScore(counts, formulas[i] as string, r.canonicalSmiles) } : c));
         const soft = aggregate(spec.aggregation ?? 'ARITHMETIC', components);
         return { ...r, components, softScore: soft, score: r.feasible ? soft : 0 };

@@ -301,6 +301,16 @@ export class Chemistry {
       if (numAtoms === 0) return fail('NO_ATOMS');
       if (numAtoms > MAX_ATOMS) return fail('TOO_MANY_ATOMS', `${numAtoms} atoms; maximum ${MAX_ATOMS}`);
       const canonicalSmiles = mol.get_smiles();
+      // RDKit occasionally writes a canonical SMILES it cannot read back (e.g. aromatic hypervalent S that fails
+      // kekulization on re-reading). Such a molecule could not be described, stored or drawn later: reject it.
+      if (canonicalSmiles !== smiles) {
+        const again = this.tryParse(canonicalSmiles);
+        if (!again) {
+          log?.clear_buffer();
+          return fail('SANITIZATION', `RDKit cannot re-read its canonical SMILES ${canonicalSmiles}`);
+        }
+        again.delete();
+      }
       ok = true;
       return { mol, result: { valid: true, canonicalSmiles, reason: null, code: null } };
     } finally {
