@@ -82,6 +82,28 @@ describe('validate', () => {
     expect(chem.canonical('OCC')).toBe('CCO');
   });
 
+  it('rejects a molecule whose canonical SMILES RDKit cannot read back', () => {
+    // RDKit sometimes writes a canonical SMILES it cannot re-read (aromatic hypervalent S fails kekulization); simulate
+    // that for ethanol by an RDKit whose get_mol refuses the canonical form 'CCO'.
+    const rdkit = chem.rdkit;
+    const refusing = new Proxy(rdkit, {
+      get(target, prop, receiver) {
+        if (prop === 'get_mol') return (s: string, d?: string) => (s === 'CCO' ? null : d === undefined ? target.get_mol(s) : target.get_mol(s, d));
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const strict = new Chemistry(refusing, chem.tables);
+    try {
+      const r = strict.validate('OCC');
+      expect(r).toMatchObject({ valid: false, canonicalSmiles: null, code: 'SANITIZATION' });
+      expect(r.reason).toMatch(/cannot re-read its canonical SMILES CCO/);
+      expect(strict.validate('CC(=O)O')).toMatchObject({ valid: true, canonicalSmiles: 'CC(=O)O' });
+    } finally {
+      strict.dispose();
+    }
+  });
+
   it('includes RDKit detail for syntax errors and never throws on garbage', () => {
     expect(chem.validate('C1CC(').reason).toMatch(/position 5/);
     for (const s of ['(((', '[', ']', '#', '1', '%99', '[X]', 'ü', 'C=', '*', '[2H+3]']) {
