@@ -11,7 +11,7 @@ import { ObjectiveName, presetObjective } from './objective';
 import { AskedMolecule, AskTellState, asSessionState, startSession, tellSession } from './ask-tell';
 import { optimize, OptimizationOutcome, OptimizationProgress, ScoredMolecule } from './optimization';
 import type { OptimizerKind } from '../optim/factory';
-import type { ScoreResult } from '../scoring/engine';
+import { fitnessOf, ScoreResult } from '../scoring/engine';
 import type { ScoringSpec } from '../scoring/spec';
 import {
   CHEM_PORT, ChemPort, JOBS_PORT, JobsPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, SCORING_PORT, ScoringPort, STORE_PORT, StoredCandidate, StorePort,
@@ -214,13 +214,16 @@ export class NavigationService {
       const n = this.model.latentDim;
       for (let i = 0; i < seedMolecules.length; i++) starts.push(mu.slice(i * n, (i + 1) * n));
     }
+    // The seeds are scored first (not counted as oracle calls) and kept out of the results.
+    const seedResults = seedMolecules.length > 0 ? await scorer.score(seedMolecules.map((m) => m.canonicalSmiles)) : [];
     const raw = await optimize(this.chem, this.model, scorer, {
+      known: seedResults.map((r) => [r.canonicalSmiles, fitnessOf(r)] as [string, number]),
       optimizer: req.optimizer, budget: req.budget, sigma: req.sigma, topK: req.topK, starts, normal: () => rng.normal(), seed: req.randomSeed,
       population: req.population ?? undefined, patience: req.patience ?? undefined,
       seedSimilarity: seed && req.minSimilarity > 0 ? { fingerprint: this.chem.fingerprint(seed.canonicalSmiles), min: req.minSimilarity } : undefined,
       signal, onProgress,
     });
-    const seedScore = seed ? (await scorer.score([seed.canonicalSmiles]))[0] : null;
+    const seedScore = seed ? seedResults[0] : null;
     const ranked = raw.ranked.map((m) => ({ ...m, ...this.chem.describe(m.canonicalSmiles) }));
     const outcome: OptimizeOutcome = { ...raw, ranked, seedScore };
     const items = ranked.map((m, i) => ({

@@ -73,6 +73,11 @@ export interface OptimizationOptions {
   seed: number;
   /** ECFP4 (2048-bit) Tanimoto constraint to a seed molecule, applied on top of the objective's constraints. */
   seedSimilarity?: { fingerprint: Uint8Array; min: number };
+  /**
+   * Molecules already known (canonical SMILES, fitness), e.g. the seed molecules: decoding one of them again costs no
+   * oracle call, reuses the fitness, and never puts it in the results.
+   */
+  known?: Array<[string, number]>;
   signal?: AbortSignal;
   /** Called after each generation. */
   onProgress?: (p: OptimizationProgress) => void;
@@ -118,7 +123,7 @@ export const SIMILARITY_PENALTY = 10;
 export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchScorer, opts: OptimizationOptions): Promise<OptimizationOutcome> {
   const dim = model.latentDim;
   const maxDecodes = opts.maxDecodes ?? 20 * opts.budget;
-  const cache = new Map<string, number>();
+  const cache = new Map<string, number>(opts.known ?? []);
   const scored: ScoredMolecule[] = [];
   const history: number[] = [];
   let decodes = 0;

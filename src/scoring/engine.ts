@@ -10,7 +10,6 @@ import {
   ComponentSpec,
   componentLabels,
   ConstraintSpec,
-  ScoredComponentSpec,
   ScoringSpec,
   SimilarityFingerprint,
 } from './spec';

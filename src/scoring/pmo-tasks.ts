@@ -15,8 +15,8 @@
  * One deviation, documented in bench/optimisation.md: TDC's `Isomer_scoring` takes the *total* atom count of the
  * molecule from its SMILES text through the formula regex (`([A-Z][a-z]*)(\d*)`, a "todo add Hs" in its code), not
  * from the molecule. The FORMULA component counts atoms of the molecule as GuacaMol's IsomerScoringFunction intends;
- * the benchmark harness scores the isomer tasks (and the isomer term of sitagliptin/zaleplon MPO) the TDC way for the
- * PMO table (`tdcIsomerScore`) and reports both.
+ * the benchmark harness scores the isomer tasks (and the isomer term of sitagliptin/zaleplon MPO) the TDC way
+ * (`tdcIsomerScore`), so its table is comparable with PMO's published numbers.
  */
 import type { ScoringSpec } from './spec';
 

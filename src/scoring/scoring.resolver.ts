@@ -1,6 +1,5 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, Query, Resolver } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsString, MaxLength } from 'class-validator';
-import { ArgsType, Field } from '@nestjs/graphql';
 import { LIMITS } from '../config/config';
 import { ScoringInput, toPlainSpec } from './dto/scoring.inputs';
 import { MoleculeScore, ScoringComponentInfo } from './models/scoring.models';
