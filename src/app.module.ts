@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { APP_CONFIG, AppConfig } from './config/config';
 import { graphqlOptions } from './graphql/graphql-options';
 import { GraphqlPassThroughFilter } from './graphql/pass-through.filter';
+import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MoleculesModule } from './molecules/molecules.module';
 import { NavigationModule } from './navigation/navigation.module';
@@ -28,6 +29,7 @@ import { StoreModule } from './store/store.module';
     ScoringModule,
     NavigationModule,
     CandidatesModule,
+    HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: GraphqlPassThroughFilter }],
 })

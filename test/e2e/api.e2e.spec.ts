@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { AppModule } from '../../src/app.module';
 import { validationPipe } from '../../src/main';
+import request from 'supertest';
 import { graphqlClient, GqlResponse } from './graphql-client';
 
 
@@ -45,6 +46,15 @@ describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
       path { index t valid reason canonicalSmiles tanimotoToFrom tanimotoToTo source attempts properties { qed mw } }
     }
   }`;
+
+  it('answers the health endpoints: live, and ready with the database, model and RDKit checked', async () => {
+    const live = await request(app.getHttpServer()).get('/health/live');
+    expect(live.status).toBe(200);
+    expect(live.body.status).toBe('ok');
+    const ready = await request(app.getHttpServer()).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', model: 'ok', chemistry: 'ok' } });
+  });
 
   it('describes a drug by name, case-insensitively, with properties and a depiction', async () => {
     const body = await gql(`{ molecule(query: "cElEcOxIb") { name chemblId valid canonicalSmiles inchiKey properties { mw clogp tpsa qed sa } svg(width: 200, height: 150) } }`);
