@@ -422,20 +422,7 @@ export class Chemistry {
    * @returns null when `smiles` is invalid.
    */
   basicDescriptors(smiles: string): BasicDescriptors | null {
-    return this.withMol(smiles, (mol) => {
-      const d = descriptorsOf(mol);
-      return {
-        mw: d.amw,
-        clogp: d.CrippenClogP,
-        tpsa: d.tpsa,
-        hbd: d.NumHBD,
-        hba: d.NumHBA,
-        rotatableBonds: d.NumRotatableBonds,
-        rings: d.NumRings,
-        aromaticRings: d.NumAromaticRings,
-        heavyAtoms: d.NumHeavyAtoms,
-      };
-    });
+    return this.withMol(smiles, (mol) => basicDescriptorsFrom(descriptorsOf(mol)));
   }
 
   /**
@@ -488,15 +475,9 @@ export class Chemistry {
     const qed = qedFromProperties(this.qedPropertiesOf(mol, g, d), this.tables.qed);
     const sa = saScoreFromComponents(this.saComponentsOf(g, d));
     const plogp = penalizedLogPFrom(d.CrippenClogP, sa, this.largestCycleOfCanonical(input, canonicalSmiles, g));
+    const { rings: _rings, ...basic } = basicDescriptorsFrom(d);
     return {
-      mw: d.amw,
-      clogp: d.CrippenClogP,
-      tpsa: d.tpsa,
-      hbd: d.NumHBD,
-      hba: d.NumHBA,
-      rotatableBonds: d.NumRotatableBonds,
-      heavyAtoms: d.NumHeavyAtoms,
-      aromaticRings: d.NumAromaticRings,
+      ...basic,
       qed,
       sa,
       plogp,
@@ -883,6 +864,20 @@ function compareKey(a: readonly number[], sa: string, b: readonly number[], sb: 
 
 function descriptorsOf(mol: JSMol): Descriptors {
   return JSON.parse(mol.get_descriptors()) as Descriptors;
+}
+
+function basicDescriptorsFrom(d: Descriptors): BasicDescriptors {
+  return {
+    mw: d.amw,
+    clogp: d.CrippenClogP,
+    tpsa: d.tpsa,
+    hbd: d.NumHBD,
+    hba: d.NumHBA,
+    rotatableBonds: d.NumRotatableBonds,
+    rings: d.NumRings,
+    aromaticRings: d.NumAromaticRings,
+    heavyAtoms: d.NumHeavyAtoms,
+  };
 }
 
 function parseMatches(json: string): number[][] {

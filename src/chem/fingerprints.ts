@@ -25,7 +25,7 @@
  */
 import type { MolGraph } from './graph';
 import { BondType } from './graph';
-import { connectivityInvariants, hashCombine } from './morgan';
+import { connectivityInvariants, morganCountsMulti } from './morgan';
 import { GOBBI_FEATURES, gobbiPharm2D } from './pharm2d';
 import type { JSMol } from './rdkit';
 
@@ -132,91 +132,7 @@ export function sparseTanimoto(a: SparseFingerprint, b: SparseFingerprint): numb
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Morgan (ECFP / FCFP)
-
-/**
- * Unfolded Morgan count fingerprints from given atom invariants, for several radii in one pass, following RDKit's
- * `MorganFingerprints::getFingerprint` (useChirality = false, useBondTypes = true, useCounts = true,
- * onlyNonzeroInvariants = false, includeRedundantEnvironments = false; Rogers & Hahn, J. Chem. Inf. Model. 2010, 50,
- * 742, doi:10.1021/ci100050t). Same iteration as `morganCounts` in morgan.ts, with the invariants as a parameter:
- * connectivity invariants give ECFP, feature invariants (`featureInvariants`) give FCFP.
- *
- * @param invariants per atom, the layer-0 identifiers (length `g.numAtoms`).
- * @param radii the radii wanted (non-negative integers).
- * @returns one count map per entry of `radii`, in that order.
- */
-export function morganCountsMulti(
-  g: MolGraph,
-  invariants: Uint32Array,
-  radii: readonly number[],
-): Map<number, number>[] {
-  for (const r of radii) {
-    if (!Number.isInteger(r) || r < 0) throw new RangeError(`radius must be a non-negative integer, got ${r}`);
-  }
-  const maxRadius = Math.max(0, ...radii);
-  const n = g.numAtoms;
-  // identifiers added per layer; the count map for radius r is the union of layers 0..r
-  const layers: number[][] = [];
-  let inv = invariants;
-  layers.push(Array.from(inv));
-
-  const words = Math.max(1, Math.ceil(g.numBonds / 32));
-  let atomEnv: Uint32Array[] = Array.from({ length: n }, () => new Uint32Array(words));
-  const seen = new Set<string>();
-  const dead = new Uint8Array(n);
-  const nbrs: Array<[number, number]> = [];
-
-  for (let layer = 0; layer < maxRadius; layer++) {
-    const added: number[] = [];
-    const roundInv = new Uint32Array(n);
-    const roundEnv = atomEnv.map((e) => e.slice());
-    const round: Array<{ key: string; id: number; atom: number }> = [];
-    for (let atom = 0; atom < n; atom++) {
-      if (dead[atom]) continue;
-      const bonds = g.atomBonds[atom];
-      if (bonds.length === 0) {
-        dead[atom] = 1;
-        continue;
-      }
-      const env = roundEnv[atom];
-      nbrs.length = 0;
-      for (const b of bonds) {
-        env[b >>> 5] |= 1 << (b & 31);
-        const other = g.bondBegin[b] === atom ? g.bondEnd[b] : g.bondBegin[b];
-        const otherEnv = atomEnv[other];
-        for (let w = 0; w < words; w++) env[w] |= otherEnv[w];
-        nbrs.push([g.bondType[b], inv[other]]);
-      }
-      nbrs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      let id = hashCombine(layer, inv[atom]);
-      for (const [bt, nbrInv] of nbrs) id = hashCombine(id, hashCombine(hashCombine(0, bt), nbrInv));
-      roundInv[atom] = id;
-      const key = env.join(',');
-      round.push({ key, id, atom });
-      if (seen.has(key)) dead[atom] = 1;
-    }
-    // among identical environments of one layer RDKit keeps the smallest identifier (then the smallest atom index)
-    round.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.id - y.id || x.atom - y.atom));
-    for (const t of round) {
-      if (!seen.has(t.key)) {
-        added.push(t.id);
-        seen.add(t.key);
-      } else {
-        dead[t.atom] = 1;
-      }
-    }
-    layers.push(added);
-    inv = roundInv;
-    atomEnv = roundEnv;
-  }
-  return radii.map((r) => {
-    const counts = new Map<number, number>();
-    for (let l = 0; l <= r && l < layers.length; l++) {
-      for (const id of layers[l]) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    return counts;
-  });
-}
+// Morgan (ECFP / FCFP): morganCountsMulti in morgan.ts with connectivity or feature invariants
 
 /**
  * The 6 FCFP feature SMARTS of RDKit's `MorganFingerprints::getFeatureInvariants` (Code/GraphMol/Fingerprints/

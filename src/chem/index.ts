@@ -27,7 +27,7 @@ export { NAME_LIKE, resolveAndDescribe, resolveMolecule } from './resolve';
 export type { MoleculeRef, ResolvedMolecule } from './resolve';
 export { cycleBasis, parseRdkitJson } from './graph';
 export type { MolGraph } from './graph';
-export { foldToBits, morganCounts } from './morgan';
+export { foldToBits, morganCounts, morganCountsMulti } from './morgan';
 export {
   atomPairCodes,
   atomPairCounts,
@@ -36,7 +36,6 @@ export {
   FCFP_FEATURE_SMARTS,
   featureInvariants,
   makeSparseFingerprint,
-  morganCountsMulti,
   SPARSE_FINGERPRINT_KINDS,
   SparseFingerprinter,
   sparseTanimoto,

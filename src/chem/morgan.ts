@@ -65,25 +65,46 @@ export function connectivityInvariants(g: MolGraph, deltaMass: Int32Array): Uint
  * @param radius number of iterations (2 for ECFP4-like environments); must be a non-negative integer.
  */
 export function morganCounts(g: MolGraph, deltaMass: Int32Array, radius = 2): Map<number, number> {
-  if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
+  return morganCountsMulti(g, connectivityInvariants(g, deltaMass), [radius])[0];
+}
+
+/**
+ * Unfolded Morgan count fingerprints from given atom invariants, for several radii in one pass, following RDKit's
+ * `MorganFingerprints::getFingerprint` (useChirality = false, useBondTypes = true, useCounts = true,
+ * onlyNonzeroInvariants = false, includeRedundantEnvironments = false; Rogers & Hahn, J. Chem. Inf. Model. 2010, 50,
+ * 742, doi:10.1021/ci100050t). The invariants are a parameter: connectivity invariants give
+ * ECFP (`morganCounts`), feature invariants (fingerprints.ts `featureInvariants`) give FCFP.
+ *
+ * @param invariants per atom, the layer-0 identifiers (length `g.numAtoms`).
+ * @param radii the radii wanted (non-negative integers).
+ * @returns one count map per entry of `radii`, in that order.
+ */
+export function morganCountsMulti(
+  g: MolGraph,
+  invariants: Uint32Array,
+  radii: readonly number[],
+): Map<number, number>[] {
+  for (const r of radii) {
+    if (!Number.isInteger(r) || r < 0) throw new RangeError(`radius must be a non-negative integer, got ${r}`);
+  }
+  const maxRadius = Math.max(0, ...radii);
   const n = g.numAtoms;
-  const counts = new Map<number, number>();
-  const add = (id: number): void => {
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  };
-  let invariants = connectivityInvariants(g, deltaMass);
-  for (let i = 0; i < n; i++) add(invariants[i]);
+  // identifiers added per layer; the count map for radius r is the union of layers 0..r
+  const layers: number[][] = [];
+  let inv = invariants;
+  layers.push(Array.from(inv));
 
   const words = Math.max(1, Math.ceil(g.numBonds / 32));
-  // bond sets ("neighbourhoods") as bitsets; `seen` holds the keys of all environments counted so far.
   let atomEnv: Uint32Array[] = Array.from({ length: n }, () => new Uint32Array(words));
   const seen = new Set<string>();
   const dead = new Uint8Array(n);
+  const nbrs: Array<[number, number]> = [];
 
-  for (let layer = 0; layer < radius; layer++) {
-    const roundInvariants = new Uint32Array(n);
+  for (let layer = 0; layer < maxRadius; layer++) {
+    const added: number[] = [];
+    const roundInv = new Uint32Array(n);
     const roundEnv = atomEnv.map((e) => e.slice());
-    const thisRound: Array<{ key: string; id: number; atom: number }> = [];
+    const round: Array<{ key: string; id: number; atom: number }> = [];
     for (let atom = 0; atom < n; atom++) {
       if (dead[atom]) continue;
       const bonds = g.atomBonds[atom];
@@ -92,36 +113,43 @@ export function morganCounts(g: MolGraph, deltaMass: Int32Array, radius = 2): Ma
         continue;
       }
       const env = roundEnv[atom];
-      const nbrs: Array<[number, number]> = [];
+      nbrs.length = 0;
       for (const b of bonds) {
         env[b >>> 5] |= 1 << (b & 31);
         const other = g.bondBegin[b] === atom ? g.bondEnd[b] : g.bondBegin[b];
         const otherEnv = atomEnv[other];
         for (let w = 0; w < words; w++) env[w] |= otherEnv[w];
-        nbrs.push([g.bondType[b], invariants[other]]);
+        nbrs.push([g.bondType[b], inv[other]]);
       }
       nbrs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      let id = hashCombine(layer, invariants[atom]);
+      let id = hashCombine(layer, inv[atom]);
       for (const [bt, nbrInv] of nbrs) id = hashCombine(id, hashCombine(hashCombine(0, bt), nbrInv));
-      roundInvariants[atom] = id;
+      roundInv[atom] = id;
       const key = env.join(',');
-      thisRound.push({ key, id, atom });
+      round.push({ key, id, atom });
       if (seen.has(key)) dead[atom] = 1;
     }
-    // RDKit sorts (environment, id, atom) tuples; among identical environments the smallest id is counted.
-    thisRound.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.id - y.id || x.atom - y.atom));
-    for (const t of thisRound) {
+    // among identical environments of one layer RDKit keeps the smallest identifier (then the smallest atom index)
+    round.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.id - y.id || x.atom - y.atom));
+    for (const t of round) {
       if (!seen.has(t.key)) {
-        add(t.id);
+        added.push(t.id);
         seen.add(t.key);
       } else {
         dead[t.atom] = 1;
       }
     }
-    invariants = roundInvariants;
+    layers.push(added);
+    inv = roundInv;
     atomEnv = roundEnv;
   }
-  return counts;
+  return radii.map((r) => {
+    const counts = new Map<number, number>();
+    for (let l = 0; l <= r && l < layers.length; l++) {
+      for (const id of layers[l]) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  });
 }
 
 /** Folds unfolded identifiers into an `nBits` bit vector (bit = id mod nBits), packed little-endian per byte. */

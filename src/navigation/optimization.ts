@@ -153,10 +153,9 @@ export async function optimize(chem: ChemPort, model: ModelPort, scorer: BatchSc
     // Nearby points often decode to the very same string: canonicalise each distinct string once per run.
     const unseen = [...new Set(decoded.filter((s) => !rawToCanonical.has(s)))];
     const fresh0 = scorer.canonicalize ? await scorer.canonicalize(unseen) : unseen.map((s) => chem.canonical(s));
-    unseen.forEach((s, i) => {
-      if (rawToCanonical.size < 200000) rawToCanonical.set(s, fresh0[i]);
-    });
-    const canon = decoded.map((s, i) => (rawToCanonical.has(s) ? (rawToCanonical.get(s) as string | null) : fresh0[unseen.indexOf(s)]));
+    const batchCanonical = new Map(unseen.map((s, i) => [s, fresh0[i]] as const));
+    for (const [s, c] of batchCanonical) if (rawToCanonical.size < 200000) rawToCanonical.set(s, c);
+    const canon = decoded.map((s) => (batchCanonical.has(s) ? (batchCanonical.get(s) as string | null) : (rawToCanonical.get(s) as string | null)));
     timing.canonicalMs += performance.now() - t;
     const fresh: string[] = [];
     const freshSet = new Set<string>();

@@ -27,6 +27,7 @@ export function chemistryForScoring(chem: Chemistry): ScoringChemistry & SpecChe
     elementCounts: (s) => chem.elementCounts(s),
     isomerScore: (counts, formula, mean) => isomerScore(counts, formula, mean === 'ARITHMETIC' ? 'arithmetic' : 'geometric'),
     fingerprint: (s, kind) => chem.sparseFingerprint(s, kind),
+    fingerprints: (s, kinds) => chem.sparseFingerprints(s, kinds),
     similarity: (a, b) => sparseTanimoto(a as SparseFingerprint, b as SparseFingerprint),
     matchesSmarts: (s, smarts) => chem.matchesSmarts(s, smarts),
     alertCount: (s, sets) => chem.alerts(s, sets).length,

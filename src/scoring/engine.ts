@@ -14,19 +14,10 @@ import {
   SimilarityFingerprint,
 } from './spec';
 import { applyTransform } from './transforms';
+import type { BasicDescriptors } from '../chem/chemistry';
 
-/** Descriptors a component may need (units as in COMPONENT_INFO). */
-export interface ScoringDescriptors {
-  mw: number;
-  clogp: number;
-  tpsa: number;
-  hbd: number;
-  hba: number;
-  rotatableBonds: number;
-  rings: number;
-  aromaticRings: number;
-  heavyAtoms: number;
-}
+/** Descriptors a component may need: the chemistry layer's set (units as in COMPONENT_INFO). */
+export type ScoringDescriptors = BasicDescriptors;
 
 /** An opaque fingerprint comparable with `ScoringChemistry.similarity` (same kind only). */
 export type ScoringFingerprint = unknown;
@@ -48,6 +39,8 @@ export interface ScoringChemistry {
   /** GuacaMol isomer score of element counts against a formula (`mean` GEOMETRIC or ARITHMETIC). */
   isomerScore(counts: Record<string, number>, formula: string, mean: 'GEOMETRIC' | 'ARITHMETIC'): number;
   fingerprint(smiles: string, kind: SimilarityFingerprint): ScoringFingerprint;
+  /** Several fingerprints of one molecule from a single parse. */
+  fingerprints(smiles: string, kinds: readonly SimilarityFingerprint[]): Record<string, ScoringFingerprint>;
   similarity(a: ScoringFingerprint, b: ScoringFingerprint): number;
   /** True when the SMARTS matches. */
   matchesSmarts(smiles: string, smarts: string): boolean;
@@ -96,6 +89,8 @@ export class CompiledObjective {
   private readonly softLabels: string[];
   private readonly constraintLabels: string[];
   private readonly references = new Map<ComponentSpec, ScoringFingerprint[]>();
+  /** Fingerprint kinds the objective compares, computed together from one parse per molecule. */
+  private readonly fingerprintKinds: SimilarityFingerprint[];
 
   /**
    * @param spec a spec returned by `validateScoringSpec` (not re-validated here).
@@ -107,8 +102,10 @@ export class CompiledObjective {
   ) {
     this.softLabels = componentLabels(spec.components);
     this.constraintLabels = componentLabels(spec.constraints ?? []);
+    const kinds = new Set<SimilarityFingerprint>();
     for (const c of [...spec.components, ...(spec.constraints ?? [])]) {
       if (c.kind !== 'SIMILARITY') continue;
+      kinds.add(c.fingerprint ?? 'ECFP4');
       const fps = (c.references ?? []).map((r) => {
         const canon = chem.canonical(r);
         if (canon === null) throw new Error(`reference SMILES ${JSON.stringify(r)} is invalid`);
@@ -116,6 +113,7 @@ export class CompiledObjective {
       });
       this.references.set(c, fps);
     }
+    this.fingerprintKinds = [...kinds];
   }
 
   get aggregation(): Aggregation {
@@ -201,7 +199,7 @@ export class CompiledObjective {
         }
         case 'SIMILARITY': {
           const kind = c.fingerprint ?? 'ECFP4';
-          const fp = once(`fp:${kind}`, () => this.chem.fingerprint(smiles, kind));
+          const fp = once('fingerprints', () => this.chem.fingerprints(smiles, this.fingerprintKinds))[kind];
           const sims = (this.references.get(c) ?? []).map((ref) => this.chem.similarity(fp, ref));
           if (sims.length === 0) return NaN;
           return c.referenceAggregation === 'MEAN' ? sims.reduce((a, b) => a + b, 0) / sims.length : Math.max(...sims);

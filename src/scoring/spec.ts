@@ -16,6 +16,7 @@
  *                    "fingerprint": "ECFP4" }] }
  * ```
  */
+import { ALERT_SETS, AlertSet } from '../chem/alerts';
 import { checkTransform, TransformSpec } from './transforms';
 
 /** Component kinds (raw values, units and sources in COMPONENT_INFO). */
@@ -53,25 +54,9 @@ export type ReferenceAggregation = (typeof REFERENCE_AGGREGATIONS)[number];
 export const FORMULA_MEANS = ['GEOMETRIC', 'ARITHMETIC'] as const;
 export type FormulaMean = (typeof FORMULA_MEANS)[number];
 
-/** Structural-alert sets of the ALERTS component (RDKit FilterCatalog tables and the MOSES MCF filters). */
-export const ALERT_SET_NAMES = [
-  'PAINS',
-  'PAINS_A',
-  'PAINS_B',
-  'PAINS_C',
-  'BRENK',
-  'NIH',
-  'ZINC',
-  'CHEMBL_BMS',
-  'CHEMBL_DUNDEE',
-  'CHEMBL_GLAXO',
-  'CHEMBL_INPHARMATICA',
-  'CHEMBL_LINT',
-  'CHEMBL_MLSMR',
-  'CHEMBL_SURECHEMBL',
-  'MCF',
-] as const;
-export type AlertSetName = (typeof ALERT_SET_NAMES)[number];
+/** Structural-alert sets of the ALERTS component: the chemistry layer's sets (RDKit FilterCatalog tables, MOSES MCF). */
+export const ALERT_SET_NAMES = ALERT_SETS;
+export type AlertSetName = AlertSet;
 
 /** Aggregations of the soft components. */
 export const AGGREGATIONS = ['ARITHMETIC', 'GEOMETRIC'] as const;
