@@ -101,18 +101,14 @@ export interface MolecularProperties {
   plogp: number;
 }
 
-/** Result of `Chemistry.basicDescriptors()` (units as in `MolecularProperties`; `rings` = SSSR ring count). */
-export interface BasicDescriptors {
-  mw: number;
-  clogp: number;
-  tpsa: number;
-  hbd: number;
-  hba: number;
-  rotatableBonds: number;
+/** Result of `Chemistry.basicDescriptors()`: the RDKit descriptors of `MolecularProperties` (same units) and the ring count. */
+export type BasicDescriptors = Pick<
+  MolecularProperties,
+  'mw' | 'clogp' | 'tpsa' | 'hbd' | 'hba' | 'rotatableBonds' | 'aromaticRings' | 'heavyAtoms'
+> & {
+  /** Rings of the SSSR (`NumRings`). */
   rings: number;
-  aromaticRings: number;
-  heavyAtoms: number;
-}
+};
 
 /** Result of `Chemistry.describe()`. */
 export interface MoleculeDescription {
