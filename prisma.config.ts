@@ -11,9 +11,15 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { resolveDatabaseUrl } from './src/store/database-url';
+import { databaseProvider, resolveDatabaseUrl } from './src/store/database-url';
 
-const database = resolveDatabaseUrl({ rootDir: __dirname, createDir: true });
+// This config is the SQLite one (PostgreSQL: prisma/postgresql/prisma.config.ts). With a PostgreSQL DATABASE_URL in the
+// environment it falls back to the default SQLite file, so `bash prisma/new-migration.sh` works in any shell.
+const database = resolveDatabaseUrl({
+  env: databaseProvider(process.env.DATABASE_URL) === 'postgresql' ? {} : process.env,
+  rootDir: __dirname,
+  createDir: true,
+});
 // schema.prisma keeps `url = env("DATABASE_URL")` (without it the CLI wants a query engine); point it at the same file.
 process.env.DATABASE_URL = database.url;
 

@@ -5,6 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** Which store a DATABASE_URL selects: a SQLite file (the embedded default) or a PostgreSQL server. */
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** `postgresql://` or `postgres://` selects PostgreSQL; anything else (a `file:` URL, a path, empty) selects SQLite. */
+export function databaseProvider(url: string | undefined): DatabaseProvider {
+  return /^postgres(ql)?:\/\//i.test((url ?? '').trim()) ? 'postgresql' : 'sqlite';
+}
+
+/** A URL safe to log: the password of a PostgreSQL URL replaced by `***`. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
 /** Default database URL; relative `file:` paths are resolved against the repository root. */
 export const DEFAULT_DATABASE_URL = 'file:./data/molnav.db';
 

@@ -101,15 +101,19 @@ function isPrismaKnownError(e: unknown): e is PrismaLikeError {
   );
 }
 
-/** Constraint fields of a P2002, from either the classic engine (`meta.target`) or a driver adapter. */
+/**
+ * Constraint fields of a P2002, from either the classic engine (`meta.target`) or a driver adapter (the pg adapter
+ * reports them quoted, `"runId"`; the quotes are removed).
+ */
 function constraintFields(meta: Record<string, unknown> | undefined): string[] {
   if (!meta) return [];
+  const unquote = (f: unknown) => String(f).replace(/^"(.*)"$/, '$1');
   const target = meta.target;
-  if (Array.isArray(target)) return target.map(String);
-  if (typeof target === 'string') return [target];
+  if (Array.isArray(target)) return target.map(unquote);
+  if (typeof target === 'string') return [unquote(target)];
   const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined)?.cause;
   const fields = cause?.constraint?.fields;
-  return Array.isArray(fields) ? fields.map(String) : [];
+  return Array.isArray(fields) ? fields.map(unquote) : [];
 }
 
 /**

@@ -79,15 +79,16 @@ export interface MigrateResult {
 /**
  * Reads the committed migrations of `migrationsDir` (folders with a migration.sql, sorted by name as Prisma does).
  *
+ * @param provider the provider the store runs on; migration_lock.toml must name it.
  * @throws MigrationError when the folder is missing or migration_lock.toml names another provider.
  */
-export function readMigrations(migrationsDir: string): LocalMigration[] {
+export function readMigrations(migrationsDir: string, provider: 'sqlite' | 'postgresql' = 'sqlite'): LocalMigration[] {
   if (!fs.existsSync(migrationsDir)) throw new MigrationError(`Migrations folder not found: ${migrationsDir}`);
   const lock = path.join(migrationsDir, 'migration_lock.toml');
   if (fs.existsSync(lock)) {
-    const provider = /provider\s*=\s*"([^"]+)"/.exec(fs.readFileSync(lock, 'utf8'))?.[1];
-    if (provider && provider !== 'sqlite') {
-      throw new MigrationError(`migration_lock.toml is for provider "${provider}", the store runs on sqlite`);
+    const locked = /provider\s*=\s*"([^"]+)"/.exec(fs.readFileSync(lock, 'utf8'))?.[1];
+    if (locked && locked !== provider) {
+      throw new MigrationError(`migration_lock.toml is for provider "${locked}", the store runs on ${provider}`);
     }
   }
   return fs

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { decodeCursor, encodeCursor } from './cursor';
-import { openDatabase, type ResolvedDatabaseUrl } from './database';
+import { openDatabase, type DatabaseLocation } from './database';
 import {
   ConflictError,
   InvalidPageSizeError,
@@ -48,8 +48,8 @@ import {
 
 /** Options of {@link StoreService}; all optional. Provide them with `StoreModule.forRoot(options)`. */
 export interface StoreOptions {
-  /** SQLite URL (`file:...`, relative paths against the repo root). Default: env DATABASE_URL, else
-   * `file:./data/molnav.db`. */
+  /** SQLite URL (`file:...`, relative paths against the repo root) or PostgreSQL URL (`postgresql://...`). Default:
+   * env DATABASE_URL, else `file:./data/molnav.db`. */
   databaseUrl?: string;
   /** Apply committed migrations on init (default true). */
   migrate?: boolean;
@@ -88,20 +88,22 @@ function validateId(id: unknown, what: string): string {
 }
 
 /**
- * The store: runs, candidates and their links in SQLite through Prisma. The only code in molnav that touches Prisma;
+ * The store: runs, candidates and their links in SQLite or PostgreSQL through Prisma. The only code in molnav that touches Prisma;
  * it returns domain records (src/store/types.ts) and throws {@link StoreError}s only.
  *
  * Concurrency: the SQLite driver adapter runs every query of this process on one connection, and only interactive
  * transactions take its lock. A query issued by another request while a transaction is open would run *inside* that
  * transaction (seeing uncommitted rows, and being rolled back with it). Every operation therefore runs through a
- * FIFO queue, so operations never interleave; better-sqlite3 is synchronous, so no parallelism is lost.
+ * FIFO queue, so operations never interleave; better-sqlite3 is synchronous, so no parallelism is lost. On PostgreSQL
+ * (a connection pool) the queue is kept: one process's store operations stay ordered, which the job and ask/tell
+ * code relies on; several processes (API and workers) still run concurrently, guarded by transactions and unique keys.
  */
 @Injectable()
 export class StoreService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(StoreService.name);
   private readonly options: StoreOptions;
   private client: PrismaClient | null = null;
-  private location: ResolvedDatabaseUrl | null = null;
+  private location: DatabaseLocation | null = null;
   private initPromise: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -143,7 +145,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
         const m = opened.migrations;
         if (m) {
           for (const w of m.warnings) this.logger.warn(w);
-          if (m.applied.length > 0) this.logger.log(`Applied migrations to ${opened.location.filePath}: ${m.applied.join(', ')}`);
+          if (m.applied.length > 0) this.logger.log(`Applied migrations to ${opened.location.display}: ${m.applied.join(', ')}`);
         }
       } catch (e) {
         this.initPromise = null;
@@ -163,9 +165,14 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     if (client) await client.$disconnect();
   }
 
-  /** Absolute path of the SQLite file (null before init). */
+  /** Absolute path of the SQLite file (null before init and on PostgreSQL). */
   get databaseFile(): string | null {
     return this.location?.filePath ?? null;
+  }
+
+  /** The provider in use ('sqlite' | 'postgresql'; null before init). */
+  get provider(): DatabaseLocation['provider'] | null {
+    return this.location?.provider ?? null;
   }
 
   /** Runs `fn` after all earlier operations finished, mapping errors to StoreErrors. */

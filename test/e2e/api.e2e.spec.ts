@@ -11,9 +11,14 @@ import { AppModule } from '../../src/app.module';
 import { validationPipe } from '../../src/main';
 import request from 'supertest';
 import { graphqlClient, GqlResponse } from './graphql-client';
+import { TestDatabases } from '../db';
+
+/** Fresh databases of this file: SQLite files, or PostgreSQL databases under MOLNAV_TEST_POSTGRES_URL. */
+const dbs = new TestDatabases('e2e-api');
+afterAll(() => dbs.cleanup());
 
 
-describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
+describe('GraphQL API (e2e, shipped model, fresh database)', () => {
   let app: INestApplication;
   let dir: string;
 
@@ -26,7 +31,7 @@ describe('GraphQL API (e2e, shipped model, SQLite file)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'molnav-e2e-'));
-    process.env.DATABASE_URL = `file:${join(dir, 'e2e.db')}`;
+    process.env.DATABASE_URL = await dbs.url('e2e');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     app.useGlobalPipes(validationPipe());

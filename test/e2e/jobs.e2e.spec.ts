@@ -17,6 +17,11 @@ import { JobsService, type JobContext } from '../../src/jobs';
 import { validationPipe } from '../../src/main';
 import { StoreService } from '../../src/store';
 import { graphqlClient } from './graphql-client';
+import { TestDatabases } from '../db';
+
+/** Fresh databases of this file: SQLite files, or PostgreSQL databases under MOLNAV_TEST_POSTGRES_URL. */
+const dbs = new TestDatabases('e2e-jobs');
+afterAll(() => dbs.cleanup());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,7 +57,7 @@ describe('background jobs (e2e: graphql-ws subscription, run(id), cancelRun)', (
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'molnav-jobs-e2e-'));
-    process.env.DATABASE_URL = `file:${join(dir, 'e2e.db')}`;
+    process.env.DATABASE_URL = await dbs.url('e2e');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     app.useGlobalPipes(validationPipe());

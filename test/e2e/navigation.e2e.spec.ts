@@ -15,6 +15,11 @@ import { graphqlClient, GqlResponse } from './graphql-client';
 import { DIRECTIONS_FILE } from '../../src/model/directions';
 import { modelOptionsFromEnv } from '../../src/model/model.service';
 import { StoreService } from '../../src/store/store.service';
+import { TestDatabases } from '../db';
+
+/** Fresh databases of this file: SQLite files, or PostgreSQL databases under MOLNAV_TEST_POSTGRES_URL. */
+const dbs = new TestDatabases('e2e-nav');
+afterAll(() => dbs.cleanup());
 
 
 const MODEL_DIR = modelOptionsFromEnv().modelDir;
@@ -70,7 +75,7 @@ const TRAVERSE = `mutation($input: TraverseInput!) {
   }
 }`;
 
-describe('navigation API (e2e, shipped model and directions.json, SQLite file)', () => {
+describe('navigation API (e2e, shipped model and directions.json, fresh database)', () => {
   let app: INestApplication;
   let restore: () => void;
   let dir: string;
@@ -86,7 +91,7 @@ describe('navigation API (e2e, shipped model and directions.json, SQLite file)',
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'molnav-e2e-nav-'));
-    ({ app, restore } = await startApp({ DATABASE_URL: `file:${join(dir, 'e2e.db')}` }));
+    ({ app, restore } = await startApp({ DATABASE_URL: await dbs.url('e2e') }));
   });
 
   afterAll(async () => {
@@ -300,7 +305,7 @@ describe('traverse without directions.json (e2e)', () => {
     const modelDir = join(dir, 'model');
     mkdirSync(modelDir);
     for (const f of readdirSync(MODEL_DIR)) if (f !== DIRECTIONS_FILE) symlinkSync(join(MODEL_DIR, f), join(modelDir, f));
-    ({ app, restore } = await startApp({ DATABASE_URL: `file:${join(dir, 'e2e.db')}`, MOLNAV_MODEL_DIR: modelDir }));
+    ({ app, restore } = await startApp({ DATABASE_URL: await dbs.url('e2e'), MOLNAV_MODEL_DIR: modelDir }));
   });
 
   afterAll(async () => {

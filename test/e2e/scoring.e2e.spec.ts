@@ -11,6 +11,11 @@ import { AppModule } from '../../src/app.module';
 import { validationPipe } from '../../src/main';
 import { pmoTask } from '../../src/scoring/pmo-tasks';
 import { graphqlClient } from './graphql-client';
+import { TestDatabases } from '../db';
+
+/** Fresh databases of this file: SQLite files, or PostgreSQL databases under MOLNAV_TEST_POSTGRES_URL. */
+const dbs = new TestDatabases('e2e-scoring');
+afterAll(() => dbs.cleanup());
 
 const CELECOXIB = 'Cc1ccc(-c2cc(C(F)(F)F)nn2-c2ccc(S(N)(=O)=O)cc2)cc1';
 
@@ -21,7 +26,7 @@ describe('scoring language (e2e)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'molnav-scoring-'));
-    process.env.DATABASE_URL = `file:${join(dir, 'e2e.db')}`;
+    process.env.DATABASE_URL = await dbs.url('e2e');
     process.env.MOLNAV_SCORING_WORKERS = '1';
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });

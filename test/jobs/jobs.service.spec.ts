@@ -12,22 +12,22 @@ import {
   type RunEvent,
 } from '../../src/jobs';
 import { StoreService } from '../../src/store';
-import { fileUrl, item, makeTempDir, MOLECULES } from '../store/helpers';
+import { TestDatabases } from '../db';
+import { item, MOLECULES } from '../store/helpers';
 import { queuedRun, sleep, syntheticWork, waitFor } from './helpers';
 
-describe('JobsService (real store, temp SQLite)', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+describe('JobsService (real store, fresh database)', () => {
+  const dbs = new TestDatabases('jobs');
   let store: StoreService;
   let jobs: JobsService;
 
   beforeAll(async () => {
-    tmp = makeTempDir('jobs');
-    store = await StoreService.open({ databaseUrl: fileUrl(tmp.dir) });
+    store = await StoreService.open({ databaseUrl: await dbs.url() });
   });
 
   afterAll(async () => {
     await store.close();
-    tmp.cleanup();
+    await dbs.cleanup();
   });
 
   beforeEach(async () => {
@@ -275,9 +275,9 @@ describe('JobsService (real store, temp SQLite)', () => {
 
   it('at start-up, runs left RUNNING/QUEUED by a previous process become INTERRUPTED; their candidates are kept', async () => {
     // A "previous process": runs left unfinished in the file, one with a stored candidate, then the store closes.
-    const sub = makeTempDir('jobs-restart');
+    const sub = new TestDatabases('jobs-restart');
     try {
-      const url = fileUrl(sub.dir);
+      const url = await sub.url();
       const before = await StoreService.open({ databaseUrl: url });
       const running = await before.createRun({ kind: 'OPTIMIZE', params: {}, modelVersion: 'test', seed: 1 });
       await sleep(5); // distinct createdAt: runs are listed oldest first
@@ -311,7 +311,7 @@ describe('JobsService (real store, temp SQLite)', () => {
         await after.close();
       }
     } finally {
-      sub.cleanup();
+      await sub.cleanup();
     }
   });
 });

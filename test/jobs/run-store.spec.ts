@@ -6,22 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidStateError, NotFoundError, StoreService, StoreValidationError } from '../../src/store';
 import { migrateSqlite } from '../../src/store/migrate';
+import { TestDatabases } from '../db';
 import { fileUrl, item, makeTempDir, MOLECULES } from '../store/helpers';
 
 const MIGRATIONS = path.join(__dirname, '..', '..', 'prisma', 'migrations');
 
 describe('store: job fields of runs', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  const dbs = new TestDatabases('run-store');
   let store: StoreService;
 
   beforeAll(async () => {
-    tmp = makeTempDir('run-store');
-    store = await StoreService.open({ databaseUrl: fileUrl(tmp.dir) });
+    store = await StoreService.open({ databaseUrl: await dbs.url() });
   });
 
   afterAll(async () => {
     await store.close();
-    tmp.cleanup();
+    await dbs.cleanup();
   });
 
   const queued = () => store.createRun({ kind: 'OPTIMIZE', params: { budget: 10 }, modelVersion: 'v', seed: 1, status: 'QUEUED' });
