@@ -6,6 +6,7 @@ import { StoreService } from '../store/store.service';
 import { InvalidStateError, NotFoundError as StoreNotFoundError } from '../store/errors';
 import { isTerminalRunStatus, type RunOutcome, type RunProgressValue, type RunRecord } from '../store/types';
 import { RunEvent, RunEventStream, runEventFromRecord } from './run-events';
+import { RunQueue, type RunQueueCounts } from './run-queue';
 
 /** What a job's work function gets. */
 export interface JobContext {
@@ -26,6 +27,12 @@ export interface JobContext {
 /** A function executed as a job. Its resolved value is stored as the run's stats (JSON; undefined stores none). */
 export type JobWork<T> = (ctx: JobContext) => Promise<T>;
 
+/**
+ * Executes a stored run of one kind from its stored parameters (`run.params`), in this process or in a worker
+ * process: what {@link JobsService.enqueue} runs. Its resolved value is stored as the run's stats.
+ */
+export type RunHandler = (run: RunRecord, ctx: JobContext) => Promise<unknown>;
+
 export interface JobsOptions {
   /** Minimum time between two progress writes/publications of one job, ms. Default 500. */
   progressIntervalMs?: number;
@@ -35,6 +42,14 @@ export interface JobsOptions {
   shutdownGraceMs?: number;
   /** How often a subscription to a run not executed by this process re-reads it from the store, ms. Default 2000. */
   pollIntervalMs?: number;
+  /**
+   * Redis URL of the distributed queue (BullMQ). Default: env REDIS_URL; empty/unset = runs execute in this process.
+   * With a queue, `enqueue` hands runs to worker processes (`npm run worker`) and start-up marks nothing INTERRUPTED
+   * (workers own their runs; see src/jobs/run-queue.ts).
+   */
+  redisUrl?: string | null;
+  /** How often a job executed for a queued run checks the store for a cancellation, ms. Default 1000. */
+  cancelPollMs?: number;
 }
 
 /** Injection token for {@link JobsOptions} (`JobsModule.forRoot(options)`). */
@@ -69,6 +84,8 @@ export const RESTART_MESSAGE = 'service restarted during the run; candidates sto
 /** Message of runs interrupted by a clean shutdown. */
 export const SHUTDOWN_MESSAGE = 'service stopped during the run; candidates stored before the stop are kept';
 export const CANCELLED_MESSAGE = 'cancelled by request';
+/** Message of a run whose worker process stopped while executing it (distributed queue). */
+export const WORKER_LOST_MESSAGE = 'the worker executing the run stopped; candidates stored before it stopped are kept';
 
 interface Published {
   seq: number;
@@ -77,6 +94,8 @@ interface Published {
 
 interface Job {
   runId: string;
+  /** Poll the store for cancelRequested (runs cancelled from another process). */
+  watchCancel: boolean;
   controller: AbortController;
   work: JobWork<unknown>;
   writer: ProgressWriter;
@@ -108,7 +127,10 @@ const topic = (runId: string): string => `runProgress:${runId}`;
 @Injectable()
 export class JobsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobsService.name);
-  private readonly options: Required<JobsOptions>;
+  private readonly options: Required<Omit<JobsOptions, 'redisUrl'>>;
+  private readonly handlers = new Map<string, RunHandler>();
+  /** The distributed queue (REDIS_URL), or null: runs execute in this process. */
+  private readonly queue: RunQueue | null;
   private readonly pubsub: PubSub<Record<string, Published>>;
   private readonly jobs = new Map<string, Job>();
   private readonly waiting: Job[] = [];
@@ -125,7 +147,10 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
       maxConcurrent: options?.maxConcurrent ?? 2,
       shutdownGraceMs: options?.shutdownGraceMs ?? 5000,
       pollIntervalMs: options?.pollIntervalMs ?? 2000,
+      cancelPollMs: options?.cancelPollMs ?? 1000,
     };
+    const redisUrl = (options?.redisUrl === undefined ? process.env.REDIS_URL : options.redisUrl)?.trim() || null;
+    this.queue = redisUrl ? new RunQueue(redisUrl) : null;
     if (!Number.isInteger(this.options.maxConcurrent) || this.options.maxConcurrent < 1) {
       throw new Error(`maxConcurrent must be a positive integer, got ${this.options.maxConcurrent}`);
     }
@@ -134,9 +159,92 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
     this.pubsub = new PubSub({ eventEmitter: ee });
   }
 
-  /** Nest hook: marks runs left unfinished by a previous process INTERRUPTED. */
+  /**
+   * Nest hook: in-process mode marks runs left unfinished by a previous process INTERRUPTED. With the distributed
+   * queue nothing is marked here: workers own their runs (a dead worker's run is marked by the worker that receives its
+   * re-delivered job).
+   */
   async onModuleInit(): Promise<void> {
+    if (this.queue) {
+      await this.store.init();
+      this.logger.log('Runs go through the BullMQ queue (REDIS_URL): start workers with `npm run worker`');
+      return;
+    }
     await this.recoverInterrupted();
+  }
+
+  /** True when runs are handed to worker processes through Redis (REDIS_URL). */
+  get distributed(): boolean {
+    return this.queue !== null;
+  }
+
+  /**
+   * Registers the handler that executes stored runs of `kind` (e.g. 'OPTIMIZE'); modules register theirs at start-up,
+   * in the API and in worker processes alike.
+   * @throws Error when a handler for `kind` is already registered.
+   */
+  registerHandler(kind: string, handler: RunHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`a run handler for ${kind} is already registered`);
+    this.handlers.set(kind, handler);
+  }
+
+  /**
+   * Executes a stored QUEUED run with the handler of its kind: in this process (no REDIS_URL), or by a worker process
+   * through the BullMQ queue. Returns once the run is queued.
+   * @throws Error when no handler is registered for the run's kind, or when the queue (Redis) is unreachable; in the
+   *   latter case the run is completed FAILED first, so no run stays QUEUED forever.
+   */
+  async enqueue(run: Pick<RunRecord, 'id' | 'kind'>): Promise<void> {
+    const handler = this.handlers.get(run.kind);
+    if (!handler) throw new Error(`no run handler registered for ${run.kind}`);
+    if (!this.queue) {
+      // The handler reads the run back from the store, as a worker does: the same parameters in both modes.
+      this.start(run.id, async (ctx) => {
+        const stored = await this.store.getRun(run.id);
+        if (!stored) throw new Error(`run ${run.id} disappeared before it started`);
+        return handler(stored, ctx);
+      });
+      return;
+    }
+    try {
+      await this.queue.add(run.id, run.kind);
+    } catch (e) {
+      const message = `could not queue the run: ${(e as Error).message}`;
+      await this.store.completeRun(run.id, { status: 'FAILED', error: message }).catch(() => undefined);
+      throw new Error(message, { cause: e });
+    }
+  }
+
+  /**
+   * Worker side of the queue: executes the stored run `runId` with its kind's handler and resolves with its final
+   * status once it has finished. A run already finished (e.g. cancelled while queued) is left alone; a run found
+   * RUNNING was being executed by a worker that died (its job was re-delivered) and is marked INTERRUPTED.
+   */
+  async executeStored(runId: string): Promise<string> {
+    const run = await this.store.getRun(runId);
+    if (!run) {
+      this.logger.warn(`Queued run ${runId} does not exist; skipped`);
+      return 'MISSING';
+    }
+    if (isTerminalRunStatus(run.status)) return run.status;
+    if (run.status === 'RUNNING') {
+      const done = await this.store.completeRun(runId, { status: 'INTERRUPTED', error: WORKER_LOST_MESSAGE });
+      this.logger.warn(`Run ${runId} was left RUNNING by a worker that stopped; marked INTERRUPTED`);
+      return done.status;
+    }
+    const handler = this.handlers.get(run.kind);
+    if (!handler) {
+      const done = await this.store.completeRun(runId, { status: 'FAILED', error: `no run handler for ${run.kind} in this worker` });
+      return done.status;
+    }
+    this.start(runId, (ctx) => handler(run, ctx), { watchCancel: true });
+    await this.settled(runId);
+    return (await this.store.getRun(runId))?.status ?? 'MISSING';
+  }
+
+  /** Counts of the shared queue (null in in-process mode); for the queue-depth metric. */
+  async sharedQueueCounts(): Promise<RunQueueCounts | null> {
+    return this.queue ? this.queue.counts() : null;
   }
 
   /** Nest hook: {@link shutdown}. */
@@ -166,7 +274,7 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
    * @throws JobAlreadyStartedError (synchronously) when this process already executes or queued this run; Error after
    *   shutdown began.
    */
-  start<T>(runId: string, work: JobWork<T>): void {
+  start<T>(runId: string, work: JobWork<T>, opts: { watchCancel?: boolean } = {}): void {
     if (this.shuttingDown) throw new Error('JobsService is shutting down; no new jobs are accepted');
     if (typeof runId !== 'string' || runId === '') throw new Error('runId must be a non-empty string');
     if (this.jobs.has(runId)) throw new JobAlreadyStartedError(runId);
@@ -174,6 +282,7 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
     const job: Job = {
       runId,
+      watchCancel: opts.watchCancel ?? false,
       controller: new AbortController(),
       work: work as JobWork<unknown>,
       writer: new ProgressWriter(runId, this.store, this.options.progressIntervalMs, this.logger, (progress, at) =>
@@ -206,7 +315,13 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
     if (!run) throw new NotFoundError('run', runId);
     if (isTerminalRunStatus(run.status)) return false;
     const job = this.jobs.get(runId);
-    if (!job && run.status === 'RUNNING') return false;
+    if (!job && run.status === 'RUNNING') {
+      if (!this.queue) return false;
+      // Executed by a worker process, which polls the store for the request.
+      const updated = await this.store.requestCancel(runId);
+      this.publish({ ...runEventFromRecord(updated), final: false });
+      return !isTerminalRunStatus(updated.status);
+    }
     const updated = await this.store.requestCancel(runId);
     if (isTerminalRunStatus(updated.status)) return false;
     if (job) {
@@ -240,6 +355,15 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
   /** Ids of the runs this process executes or queues. */
   activeRunIds(): string[] {
     return [...this.jobs.keys()];
+  }
+
+  /**
+   * Queue depth of this process for the `molnav_job_queue_depth{scope="process"}` gauge (read by src/observability
+   * at each scrape): jobs waiting for a slot (their runs QUEUED) and executing (RUNNING). The shared queue's depth
+   * comes from {@link sharedQueueCounts}.
+   */
+  queueDepth(): { queued: number; running: number } {
+    return { queued: this.waiting.filter((j) => !j.controller.signal.aborted).length, running: this.runningCount };
   }
 
   /**
@@ -328,6 +452,14 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
   async shutdown(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    try {
+      await this.drain();
+    } finally {
+      await this.queue?.close().catch(() => undefined);
+    }
+  }
+
+  private async drain(): Promise<void> {
     for (const job of this.waiting.splice(0)) {
       job.controller.abort(new JobInterruptedError(job.runId));
       await this.finish(job, 'INTERRUPTED', { error: SHUTDOWN_MESSAGE });
@@ -387,6 +519,7 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.publish(runEventFromRecord(started));
+    const watcher = job.watchCancel ? this.watchCancel(job) : null;
     const ctx: JobContext = {
       runId,
       signal: controller.signal,
@@ -410,7 +543,29 @@ export class JobsService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`Job for run ${runId} failed: ${error}`);
       }
     }
+    if (watcher) clearInterval(watcher);
     await this.finish(job, outcome, { error, stats });
+  }
+
+  /** Aborts the job when its run's cancelRequested is set in the store (by another process's cancelRun). */
+  private watchCancel(job: Job): NodeJS.Timeout {
+    let reading = false;
+    const timer = setInterval(() => {
+      if (reading || job.controller.signal.aborted) return;
+      reading = true;
+      this.store
+        .getRun(job.runId)
+        .then((r) => {
+          if (r?.cancelRequested && !job.controller.signal.aborted) {
+            job.cancelRequested = true;
+            job.controller.abort(new JobCancelledError(job.runId));
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (reading = false));
+    }, this.options.cancelPollMs);
+    timer.unref();
+    return timer;
   }
 
   private abortOutcome(job: Job): RunOutcome {

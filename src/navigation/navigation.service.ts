@@ -14,7 +14,7 @@ import type { OptimizerKind } from '../optim/factory';
 import { fitnessOf, ScoreResult } from '../scoring/engine';
 import type { ScoringSpec } from '../scoring/spec';
 import {
-  CHEM_PORT, ChemPort, JOBS_PORT, JobsPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, SCORING_PORT, ScoringPort, STORE_PORT, StoredCandidate, StorePort,
+  CHEM_PORT, ChemPort, JobContextLike, JOBS_PORT, JobsPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, SCORING_PORT, ScoringPort, STORE_PORT, StoredCandidate, StorePort,
 } from './ports';
 import { checkTraverseOptions, traverse, TraverseOptions, TraverseOutcome } from './traverse';
 
@@ -116,7 +116,9 @@ export class NavigationService {
     @Inject(STORE_PORT) private readonly store: StorePort,
     @Inject(SCORING_PORT) private readonly scoring: ScoringPort,
     @Inject(JOBS_PORT) private readonly jobs: JobsPort,
-  ) {}
+  ) {
+    this.jobs.registerHandler('OPTIMIZE', (run, ctx) => this.runOptimizationJob(run, ctx));
+  }
 
   get modelVersion(): string {
     return this.model.modelVersion;
@@ -165,17 +167,26 @@ export class NavigationService {
     const run = await this.store.createRun({
       kind: 'OPTIMIZE', params: { ...req, scoring: spec }, modelVersion: this.model.modelVersion, seed: req.randomSeed, status: 'QUEUED',
     });
-    this.jobs.start(run.id, async (ctx) => {
-      const { items, stats } = await this.optimizeBody(req, spec, seed, extra, ctx.signal, (p) =>
-        ctx.progress({
-          oracleCalls: p.oracleCalls, budget: p.budget, decodes: p.decodes, invalidDecodes: p.invalidDecodes,
-          generation: p.generation, bestScore: p.bestScore, bestSmiles: p.bestSmiles,
-        }),
-      );
-      await this.store.addCandidates(run.id, items);
-      return stats;
-    });
+    await this.jobs.enqueue({ id: run.id, kind: 'OPTIMIZE' });
     return { runId: run.id };
+  }
+
+  /**
+   * Executes a queued OPTIMIZE run from its stored parameters (the request with its objective already in the scoring
+   * language), here or in a worker process: progress twice a second, the top-K stored at the end.
+   */
+  private async runOptimizationJob(run: { id: string; params: unknown }, ctx: JobContextLike): Promise<unknown> {
+    const stored = run.params as OptimizeRequest;
+    const req: OptimizeRequest = { ...stored, objective: null };
+    const { spec, seed, extra } = this.checkOptimize(req);
+    const { items, stats } = await this.optimizeBody(req, spec, seed, extra, ctx.signal, (p) =>
+      ctx.progress({
+        oracleCalls: p.oracleCalls, budget: p.budget, decodes: p.decodes, invalidDecodes: p.invalidDecodes,
+        generation: p.generation, bestScore: p.bestScore, bestSmiles: p.bestSmiles,
+      }),
+    );
+    await this.store.addCandidates(run.id, items);
+    return stats;
   }
 
   /**

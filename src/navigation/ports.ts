@@ -97,9 +97,13 @@ export interface JobContextLike {
   progress(p: Record<string, number | string | null>): void;
 }
 
-/** Runs work in the background for an existing QUEUED run; the work's result becomes the run's stats. */
+/**
+ * Background runs (bound to JobsService): a handler per run kind executes a stored QUEUED run from its stored
+ * parameters, in this process or in a worker process (REDIS_URL); its result becomes the run's stats.
+ */
 export interface JobsPort {
-  start<T>(runId: string, work: (ctx: JobContextLike) => Promise<T>): void;
+  registerHandler(kind: string, handler: (run: { id: string; params: unknown }, ctx: JobContextLike) => Promise<unknown>): void;
+  enqueue(run: { id: string; kind: string }): Promise<void>;
 }
 
 export const CHEM_PORT = Symbol('CHEM_PORT');

@@ -59,6 +59,9 @@ describe('derived PostgreSQL schema', () => {
 });
 
 const server = process.env.MOLNAV_TEST_POSTGRES_URL ?? null;
+if (!server && process.env.MOLNAV_REQUIRE_SERVICES === '1') {
+  throw new Error('MOLNAV_REQUIRE_SERVICES=1 but MOLNAV_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)');
+}
 (server ? describe : describe.skip)('migratePostgres (real server: MOLNAV_TEST_POSTGRES_URL)', () => {
   const dbs = new TestDatabases('pgmigrate', server);
   afterAll(() => dbs.cleanup());
