@@ -4,11 +4,13 @@ import { DrugIndex } from './drugs';
 import { ChemNotReadyError, InvalidSmilesError, ValidationCode } from './errors';
 import { MoleculeRef, ResolvedMolecule, resolveAndDescribe, resolveMolecule } from './resolve';
 import { tanimotoBits } from './scores';
+import { recordMolecules } from '../observability/telemetry';
 
 /**
  * Nest wrapper around one `Chemistry` (RDKit WASM + tables) and one `DrugIndex`, created once in `onModuleInit`.
  * All logic lives in those classes; this service only owns their lifetime and adds throwing convenience methods
  * (it satisfies navigation's `ChemPort`). Outside Nest call `await service.init()` once.
+ * Each call that parses molecules is counted through src/observability/telemetry.ts (`molnav_rdkit_molecules_total`).
  */
 @Injectable()
 export class ChemService implements OnModuleInit, OnModuleDestroy {
@@ -68,11 +70,13 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
 
   /** See `Chemistry.validate`. Never throws for bad chemistry. */
   validate(smiles: string): ValidationResult {
+    recordMolecules('chem_service', 'validate');
     return this.chem.validate(smiles);
   }
 
   /** Canonical SMILES or null when invalid. Never throws for bad chemistry. */
   canonical(smiles: string): string | null {
+    recordMolecules('chem_service', 'canonical');
     return this.chem.canonical(smiles);
   }
 
@@ -82,6 +86,7 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
    * @throws InvalidSmilesError when `smiles` is invalid.
    */
   describe(smiles: string): MoleculeDescription {
+    recordMolecules('chem_service', 'describe');
     const d = this.chem.describe(smiles);
     if (!d) throw this.invalid(smiles);
     return d;
@@ -93,6 +98,7 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
    * @throws InvalidSmilesError, UnknownMoleculeNameError.
    */
   resolveMolecule(input: string): MoleculeRef {
+    recordMolecules('chem_service', 'resolve');
     return resolveMolecule(this.chem, this.drugs, input);
   }
 
@@ -102,11 +108,13 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
    * @throws InvalidSmilesError, UnknownMoleculeNameError.
    */
   resolve(input: string): ResolvedMolecule {
+    recordMolecules('chem_service', 'resolve');
     return resolveAndDescribe(this.chem, this.drugs, input);
   }
 
   /** ECFP4 (Morgan r=2, 2048 bits) packed fingerprint. @throws InvalidSmilesError */
   fingerprint(smiles: string): Uint8Array {
+    recordMolecules('chem_service', 'fingerprint');
     return this.chem.fingerprint(smiles);
   }
 
@@ -126,6 +134,7 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
 
   /** SVG depiction. @throws InvalidSmilesError; RangeError for sizes outside 50..2000 px. */
   depictSvg(smiles: string, opts?: { width?: number; height?: number }): string {
+    recordMolecules('chem_service', 'depict');
     return this.chem.depictSvg(smiles, opts);
   }
 

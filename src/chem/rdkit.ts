@@ -57,15 +57,59 @@ export function loadRDKit(): Promise<RDKit> {
     // The package is an Emscripten CommonJS bundle without an ES default export in its typings.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const initRDKitModule = require('@rdkit/rdkit') as RDKitLoader;
+    const restore = captureWasmMemory();
     loading = initRDKitModule().then(
-      (mod) => mod as RDKit,
+      (mod) => {
+        restore();
+        return mod as RDKit;
+      },
       (err: unknown) => {
+        restore();
         loading = null;
         throw err instanceof Error ? err : new Error(String(err));
       },
     );
   }
   return loading;
+}
+
+/** The parts of the WebAssembly global used here (the ES2022 lib this project compiles against has no WASM types). */
+interface WasmMemoryLike {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmGlobal {
+  instantiate: (...args: unknown[]) => Promise<unknown>;
+  Memory: abstract new (...args: never[]) => WasmMemoryLike;
+}
+const wasmGlobal = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+
+let wasmMemory: WasmMemoryLike | null = null;
+
+/**
+ * While RDKit's module instantiates, remembers the WebAssembly.Memory it creates (MinimalLib exports no HEAP views),
+ * so {@link rdkitHeapBytes} can report the heap size. Returns the function that restores WebAssembly.instantiate.
+ */
+function captureWasmMemory(): () => void {
+  const original = wasmGlobal.instantiate;
+  const patched = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const result = (await original.apply(this, args)) as { instance?: { exports?: object }; exports?: object };
+    const exports = result.instance?.exports ?? result.exports ?? {};
+    const memory = Object.values(exports).find((v): v is WasmMemoryLike => v instanceof wasmGlobal.Memory);
+    if (memory) wasmMemory = memory;
+    return result;
+  };
+  wasmGlobal.instantiate = patched;
+  return () => {
+    if (wasmGlobal.instantiate === patched) wasmGlobal.instantiate = original;
+  };
+}
+
+/**
+ * Size of this thread's RDKit WASM heap in bytes (null before RDKit is loaded). An Emscripten heap grows and never
+ * shrinks, so molecules that were not freed show as steady growth of this value (the soak in bench/load.md).
+ */
+export function rdkitHeapBytes(): number | null {
+  return wasmMemory ? wasmMemory.buffer.byteLength : null;
 }
 
 const logCaptures = new WeakMap<object, JSLog | null>();

@@ -10,6 +10,9 @@
  *
  * Beside the ONNX graphs the model directory may hold `directions.json` (property directions, see directions.ts),
  * loaded and checked at init with the model; without it the model loads and {@link ModelService.directions} is null.
+ *
+ * Every encode/decode call reports its wall time and row count to src/observability/telemetry.ts (the
+ * `molnav_model_batch_duration_seconds` metric); this layer does not depend on the metrics library.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +22,7 @@ import { PropertyDirections, readDirections } from './directions';
 import { ModelNotLoadedError } from './errors';
 import { DecodedSequence, DEFAULT_MAX_BATCH, EncodedBatch, loadModel, LoadModelOptions, SmilesVae } from './model';
 import { Device, parseDevice } from './onnx-backend';
+import { timeModelBatch } from '../observability/telemetry';
 
 /** Injection token of {@link ModelServiceOptions}. */
 export const MODEL_OPTIONS = Symbol('MODEL_OPTIONS');
@@ -166,7 +170,7 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
    * @throws {ModelRunError} ONNX Runtime failed
    */
   async encode(smiles: string[]): Promise<EncodedBatch> {
-    return this.loaded.encode(smiles);
+    return timeModelBatch('encode', 'none', smiles.length, () => this.loaded.encode(smiles));
   }
 
   /**
@@ -182,16 +186,16 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
    * @throws {ModelRunError} ONNX Runtime failed
    */
   async decode(z: Float32Array, batch: number, opts?: DecodeOptions): Promise<string[]> {
-    return this.loaded.decode(z, batch, opts);
+    return timeModelBatch('decode', opts?.strategy ?? 'greedy', batch, () => this.loaded.decode(z, batch, opts));
   }
 
   /** As {@link decode}, with token ids and whether each row emitted `<eos>` (false: cut at maxSteps). */
   async decodeSequences(z: Float32Array, batch: number, opts?: DecodeOptions): Promise<DecodedSequence[]> {
-    return this.loaded.decodeSequences(z, batch, opts);
+    return timeModelBatch('decode', opts?.strategy ?? 'greedy', batch, () => this.loaded.decodeSequences(z, batch, opts));
   }
 
   /** Beam search, per row the beamWidth most probable sequences: see {@link SmilesVae.decodeBeams}. */
   async decodeBeams(z: Float32Array, batch: number, opts?: Parameters<SmilesVae['decodeBeams']>[2]) {
-    return this.loaded.decodeBeams(z, batch, opts);
+    return timeModelBatch('decode', 'beam', batch, () => this.loaded.decodeBeams(z, batch, opts));
   }
 }

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { recordMolecules } from '../observability/telemetry';
 import type { ScoreResult } from './engine';
 import type { ScoringSpec } from './spec';
 
@@ -121,6 +122,7 @@ export class ScoringPool {
   async score(spec: ScoringSpec, smiles: readonly string[], canonical = false): Promise<Array<ScoreResult | null>> {
     const out = (await this.dispatch(smiles, (id, part) => ({ id, op: 'score', spec, smiles: part, canonical }))) as Array<ScoreResult | null>;
     this.scoredCount += smiles.length;
+    recordMolecules('scoring_pool', 'score', smiles.length);
     return out;
   }
 
@@ -129,7 +131,9 @@ export class ScoringPool {
    * @throws Error when the pool is closed or a worker fails.
    */
   async canonicalize(smiles: readonly string[]): Promise<Array<string | null>> {
-    return (await this.dispatch(smiles, (id, part) => ({ id, op: 'canonicalize', spec: null, smiles: part, canonical: false }))) as Array<string | null>;
+    const out = (await this.dispatch(smiles, (id, part) => ({ id, op: 'canonicalize', spec: null, smiles: part, canonical: false }))) as Array<string | null>;
+    recordMolecules('scoring_pool', 'canonicalize', smiles.length);
+    return out;
   }
 
   /** Splits `smiles` into one contiguous chunk per worker and concatenates the replies in order. */
