@@ -236,7 +236,7 @@ export class Chemistry {
    * Checks a SMILES string. Multi-fragment SMILES (salts, mixtures) are valid. Never throws for bad input.
    *
    * Checks, in order: empty; longer than `MAX_SMILES_LENGTH`; whitespace or control characters (inputs are not
-   * trimmed); RDKit parse without sanitisation (failure: `SYNTAX`); sanitisation (`VALENCE`, `KEKULIZATION` or
+   * trimmed); non-ASCII characters (`SYNTAX`); RDKit parse without sanitisation (failure: `SYNTAX`); sanitisation (`VALENCE`, `KEKULIZATION` or
    * `SANITIZATION`, with RDKit's message when the log could be captured); at least one atom (`NO_ATOMS`); at most
    * `MAX_ATOMS` atoms (`TOO_MANY_ATOMS`).
    */
@@ -270,6 +270,12 @@ export class Chemistry {
       return fail('TOO_LONG', `${smiles.length} characters; maximum ${MAX_SMILES_LENGTH}`);
     }
     if (WHITESPACE_OR_CONTROL.test(smiles)) return fail('WHITESPACE');
+    // SMILES is ASCII. RDKit silently skips some leading non-ASCII characters ("💊C" would read as methane).
+    const nonAscii = /[^\x20-\x7e]/u.exec(smiles);
+    if (nonAscii) {
+      const cp = nonAscii[0].codePointAt(0) as number;
+      return fail('SYNTAX', `character U+${cp.toString(16).toUpperCase().padStart(4, '0')} is not SMILES (SMILES is ASCII)`);
+    }
     // get_mol would read a leading '{' as RDKit/CommonChem JSON; no SMILES contains '{' (only CXSMILES extensions
     // after a space, which is rejected above).
     if (smiles.includes('{')) return fail('SYNTAX', "unexpected character '{'");

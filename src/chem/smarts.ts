@@ -39,8 +39,8 @@ export interface CompileSmartsOptions {
  * calls. Patterns without hydrogen atoms are returned as parsed. test/chem/alerts.spec.ts checks that the JSON round
  * trip preserves every shipped alert query and that the merged queries reproduce RDKit's FilterCatalog.
  *
- * @throws InvalidSmartsError when the pattern is empty, longer than `MAX_SMARTS_LENGTH`, contains whitespace or
- *   control characters, or RDKit cannot parse it (reason: RDKit's parser message when captured).
+ * @throws InvalidSmartsError when the pattern is empty, longer than `MAX_SMARTS_LENGTH`, contains whitespace,
+ *   control or non-ASCII characters, or RDKit cannot parse it (reason: RDKit's parser message when captured).
  */
 export function compileSmarts(rdkit: RDKit, smarts: string, opts: CompileSmartsOptions = {}): JSMol {
   if (typeof smarts !== 'string' || smarts.length === 0) throw new InvalidSmartsError(String(smarts), 'empty pattern');
@@ -50,6 +50,8 @@ export function compileSmarts(rdkit: RDKit, smarts: string, opts: CompileSmartsO
   if (WHITESPACE_OR_CONTROL.test(smarts)) {
     throw new InvalidSmartsError(smarts, 'contains whitespace or control characters');
   }
+  // SMARTS is ASCII; RDKit would silently skip some leading non-ASCII characters.
+  if (/[^\x20-\x7e]/u.test(smarts)) throw new InvalidSmartsError(smarts, 'contains characters that are not SMARTS (SMARTS is ASCII)');
   // get_qmol would read input containing "commonchem" as RDKit JSON; no SMARTS contains that word.
   if (smarts.includes('commonchem')) throw new InvalidSmartsError(smarts, 'not a SMARTS pattern');
 

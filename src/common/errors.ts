@@ -12,6 +12,14 @@ export type ErrorCode =
   | 'INVALID_CURSOR'
   | 'DIRECTIONS_UNAVAILABLE'
   | 'INVALID_OBJECTIVE'
+  // Access control and request limits (src/auth, docs/security.md).
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INVALID_SMARTS'
+  | 'CONFLICT'
   | 'INTERNAL_SERVER_ERROR';
 
 /** Base class of errors with a client-facing code and message. */

@@ -1,6 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, MolnavError } from '../common/errors';
 
 /**
@@ -20,7 +20,7 @@ const DOMAIN_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.freeze({
   InvalidPageSizeError: 'LIMIT_EXCEEDED',
   StoreValidationError: 'BAD_USER_INPUT',
   NotFoundError: 'NOT_FOUND',
-  InvalidSmartsError: 'BAD_USER_INPUT',
+  InvalidSmartsError: 'INVALID_SMARTS',
 });
 
 /** Codes that graphql-js / Apollo assign themselves (parse, validation, variable coercion). */
@@ -33,7 +33,9 @@ const logger = new Logger('GraphQL');
  * errors are logged and, in production, reported as "Internal server error" without stack traces.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // Errors reported during validation (query limits, graphql-options.ts) have no path but wrap a MolnavError.
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof MolnavError ? unwrapped.originalError : unwrapped;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof MolnavError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };

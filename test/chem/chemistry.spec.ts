@@ -51,6 +51,10 @@ describe('validate', () => {
     [' CCO', 'WHITESPACE', VALIDATION_REASONS.WHITESPACE],
     ['CCO\n', 'WHITESPACE', VALIDATION_REASONS.WHITESPACE],
     ['CC\u0000O', 'WHITESPACE', VALIDATION_REASONS.WHITESPACE],
+    // RDKit alone reads these as methane and ethanol (it skips leading non-ASCII characters).
+    ['\u{1F48A}\u{1F9EA}C', 'SYNTAX', 'SMILES syntax error (character U+1F48A is not SMILES (SMILES is ASCII))'],
+    ['\u202eOCC', 'SYNTAX', 'SMILES syntax error (character U+202E is not SMILES'],
+    ['CCé', 'SYNTAX', 'SMILES syntax error (character U+00E9'],
     ['C'.repeat(MAX_SMILES_LENGTH + 1), 'TOO_LONG', 'too long (1001 characters; maximum 1000)'],
   ];
   it.each(
