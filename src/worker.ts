@@ -16,15 +16,16 @@ import { JobsModule } from './jobs/jobs.module';
 import { JobsService } from './jobs/jobs.service';
 import { startRunWorker } from './jobs/run-queue';
 import { NavigationModule } from './navigation/navigation.module';
+import { LoggingModule, PinoNestLogger } from './observability';
 import { StoreModule } from './store/store.module';
 
-/** What a worker needs: the store, the job runner, and the modules that register run handlers (navigation). */
+/** What a worker needs: logs, the store, the job runner, and the modules that register run handlers (navigation). */
 @Module({})
 export class WorkerModule {
   static forRoot(concurrency: number): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule, StoreModule, JobsModule.forRoot({ maxConcurrent: concurrency }), NavigationModule],
+      imports: [LoggingModule, ConfigModule, StoreModule, JobsModule.forRoot({ maxConcurrent: concurrency }), NavigationModule],
     };
   }
 }
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
   if (!redisUrl) throw new Error('REDIS_URL is not set: a worker takes runs from the BullMQ queue (without it, the API runs them itself)');
   const { concurrency, lockDurationMs } = workerSettings();
   const logger = new Logger('worker');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(concurrency));
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(concurrency), { bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger)); // structured logs, as the API (docs/observability.md)
   const jobs = app.get(JobsService);
   const worker = startRunWorker((runId) => jobs.executeStored(runId), { redisUrl, concurrency, lockDurationMs });
   worker.on('error', (e) => logger.error(`queue: ${e.message}`));

@@ -175,8 +175,11 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     return this.location?.provider ?? null;
   }
 
-  /** Runs `fn` after all earlier operations finished, mapping errors to StoreErrors. */
-  private exclusive<T>(fn: (db: PrismaClient) => Promise<T>, notFound?: { entity: 'Run' | 'Candidate'; id: string | number }): Promise<T> {
+  /**
+   * Runs `fn` after all earlier operations finished, mapping errors to StoreErrors. For the store layer only: the
+   * sibling stores (LibraryStore, ApiKeyStore) share this queue and client; no other layer gets a Prisma type.
+   */
+  exclusive<T>(fn: (db: PrismaClient) => Promise<T>, notFound?: { entity: 'Run' | 'Candidate'; id: string | number }): Promise<T> {
     const db = this.client;
     if (!db || this.closed) return Promise.reject(new StoreNotReadyError('Store is not initialised (call init() / onModuleInit())'));
     const run = this.queue.then(async () => {

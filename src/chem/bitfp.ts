@@ -1,0 +1,39 @@
+/**
+ * ECFP4 bit vectors of stored molecules, for similarity searches over libraries (src/libraries/).
+ *
+ * Layout (the same as `Chemistry.fingerprint` and the store's `Candidate.ecfp4` column): 2048 bits packed in 256
+ * bytes, bit i in byte i >> 3 under mask 1 << (i & 7), as RDKit MinimalLib's `get_morgan_fp_as_uint8array` writes
+ * them (checked bit for bit against its `get_morgan_fp` bit string in test/libraries/library-store.spec.ts).
+ */
+import { ECFP4, type Chemistry } from './chemistry';
+import { InvalidSmilesError } from './errors';
+import type { JSMol } from './rdkit';
+
+/** Bytes of a packed ECFP4 (2048 bits). */
+export const ECFP4_BYTE_LENGTH = ECFP4.nBits / 8;
+
+/**
+ * ECFP4 of an RDKit-canonical SMILES (a stored candidate), parsed once without the checks of `Chemistry.validate`
+ * (about 1 ms instead of 3 ms per molecule). Gives the same bits as `Chemistry.fingerprint` for the same molecule.
+ *
+ * @throws InvalidSmilesError when RDKit cannot parse the string.
+ */
+export function ecfp4OfCanonical(chem: Chemistry, canonicalSmiles: string): Uint8Array {
+  if (typeof canonicalSmiles !== 'string' || canonicalSmiles.length === 0 || canonicalSmiles.includes('{')) {
+    throw new InvalidSmilesError(String(canonicalSmiles), 'not a SMILES string', 'SYNTAX');
+  }
+  let mol: JSMol | null = null;
+  try {
+    try {
+      mol = chem.rdkit.get_mol(canonicalSmiles);
+    } catch {
+      mol = null;
+    }
+    if (!mol || !mol.is_valid()) throw new InvalidSmilesError(canonicalSmiles, 'RDKit cannot parse it', 'SYNTAX');
+    const fp = Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits })));
+    if (fp.length !== ECFP4_BYTE_LENGTH) throw new Error(`RDKit returned ${fp.length} fingerprint bytes, expected ${ECFP4_BYTE_LENGTH}`);
+    return fp;
+  } finally {
+    mol?.delete();
+  }
+}
