@@ -199,7 +199,9 @@ function validateFirst(first: unknown, max = MAX_PAGE_SIZE): number {
 }
 
 function validateId(id: unknown, what: string): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw new StoreValidationError(`${what} must be a non-empty string of at most 128 characters`);
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128 || CONTROL.test(id)) {
+    throw new StoreValidationError(`${what} must be a non-empty string of at most 128 characters without control characters`);
+  }
   return id;
 }
 

@@ -82,8 +82,16 @@ function validateFirst(first: unknown): number {
   return first;
 }
 
+/** Control characters: no id contains one, and PostgreSQL text cannot hold NUL at all. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** True for a string that can be a stored id (1..128 characters, no control characters). */
+function isIdLike(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 && !CONTROL_CHARS.test(id);
+}
+
 function validateId(id: unknown, what: string): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw new StoreValidationError(`${what} must be a non-empty string`);
+  if (!isIdLike(id)) throw new StoreValidationError(`${what} must be a non-empty string of at most 128 characters without control characters`);
   return id;
 }
 
@@ -426,7 +434,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
 
   /** The run, or null when there is none with this id. */
   async getRun(id: string): Promise<RunRecord | null> {
-    if (typeof id !== 'string' || id.length === 0) return null;
+    if (!isIdLike(id)) return null;
     return this.exclusive(async (db) => {
       const row = await db.run.findUnique({ where: { id } });
       return row ? toRunRecord(row) : null;
@@ -438,7 +446,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
    * @returns false when there was no such run.
    */
   async deleteRun(id: string): Promise<boolean> {
-    if (typeof id !== 'string' || id.length === 0) return false;
+    if (!isIdLike(id)) return false;
     return this.exclusive(async (db) => (await db.run.deleteMany({ where: { id } })).count === 1);
   }
 
@@ -582,6 +590,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
    * @throws NotFoundError when the run does not exist.
    */
   async getRunCandidates(runId: string): Promise<RunCandidateRecord[]> {
+    if (!isIdLike(runId)) throw new NotFoundError('Run', String(runId));
     return this.exclusive(async (db) => {
       const run = await db.run.findUnique({
         where: { id: typeof runId === 'string' ? runId : '' },

@@ -118,6 +118,12 @@ describe('runs', () => {
     await expect(store.createRun({ kind: 'OPTIMIZE', params: { n: 1n }, modelVersion: 'v', seed: 1 })).rejects.toBeInstanceOf(StoreValidationError);
     const run = await newRun();
     await expect(store.completeRun(run.id, { status: 'RUNNING' as never })).rejects.toBeInstanceOf(StoreValidationError);
+    // Ids with control characters cannot exist (and PostgreSQL text cannot even hold NUL): typed answers, no query.
+    expect(await store.getRun(`${run.id}\u0000`)).toBeNull();
+    expect(await store.deleteRun('\u0000')).toBe(false);
+    await expect(store.requestCancel('x\u0000y')).rejects.toBeInstanceOf(StoreValidationError);
+    await expect(store.getRunCandidates('\u0000')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await store.getRun(run.id))?.id).toBe(run.id);
   });
 
   it('listRuns pages newest first and filters by kind', async () => {
