@@ -3,6 +3,7 @@
 # variables that point the tests at them:
 #   MOLNAV_TEST_POSTGRES_URL   a PostgreSQL server: the store, job and end-to-end tests run again against it
 #   MOLNAV_TEST_REDIS_URL      a Redis server: the BullMQ queue test (API + `npm run worker` processes)
+#   MOLNAV_CHROMIUM            Debian's chromium, driven by playwright-core in the workbench browser tests
 # Used by .ci/run (`eval "$(bash scripts/ci-services.sh)"`); idempotent; needs root or sudo to install and start.
 # Diagnostics go to stderr, the exports to stdout.
 set -euo pipefail
@@ -16,6 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 missing=()
 if ! command -v pg_lsclusters >/dev/null || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then missing+=(postgresql); fi
 if ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
+if [ ! -x /usr/bin/chromium ]; then missing+=(chromium fonts-dejavu-core); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -q >&2
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
@@ -50,3 +52,4 @@ fi
 redis-cli -p "$redis_port" ping >/dev/null
 echo "Redis ready on 127.0.0.1:$redis_port" >&2
 echo "export MOLNAV_TEST_REDIS_URL='redis://127.0.0.1:$redis_port'"
+echo "export MOLNAV_CHROMIUM='/usr/bin/chromium'"

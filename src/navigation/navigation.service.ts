@@ -17,6 +17,7 @@ import {
   CHEM_PORT, ChemPort, JobContextLike, JOBS_PORT, JobsPort, MODEL_PORT, ModelPort, MolecularPropertiesLike, ResolvedMolecule, SCORING_PORT, ScoringPort, STORE_PORT, StoredCandidate, StorePort,
 } from './ports';
 import { checkTraverseOptions, traverse, TraverseOptions, TraverseOutcome } from './traverse';
+import { Admission, admissionOptionsFromEnv } from './admission';
 
 export interface InterpolateRequest {
   from: string;
@@ -109,6 +110,8 @@ export interface TraverseRequest {
 @Injectable()
 export class NavigationService {
   private readonly logger = new Logger(NavigationService.name);
+  /** Admission control of the model-bound operations (src/navigation/admission.ts). */
+  private readonly admission = new Admission(admissionOptionsFromEnv());
 
   constructor(
     @Inject(CHEM_PORT) private readonly chem: ChemPort,
@@ -263,6 +266,10 @@ export class NavigationService {
    */
   async askTellStart(req: AskTellStartRequest): Promise<AskTellBatch> {
     const seeds = req.seeds.map((s) => this.chem.resolve(s));
+    return this.admission.run(() => this.askTellStartNow(req, seeds));
+  }
+
+  private async askTellStartNow(req: AskTellStartRequest, seeds: ResolvedMolecule[]): Promise<AskTellBatch> {
     const starts: Float32Array[] = [];
     if (seeds.length > 0) {
       const { mu } = await this.model.encode(seeds.map((s) => s.canonicalSmiles));
@@ -293,7 +300,7 @@ export class NavigationService {
       }
       let outcome;
       try {
-        outcome = await tellSession(this.chem, this.model, state, scores);
+        outcome = await this.admission.run(() => tellSession(this.chem, this.model, state, scores));
       } catch (err) {
         if (err instanceof RangeError) throw new BadUserInputError(err.message);
         throw err;
@@ -419,7 +426,17 @@ export class NavigationService {
   }
 
   /** Create the run row, execute, store candidates and complete the run (FAILED with the message on error). */
-  private async recorded<T>(
+  private recorded<T>(
+    kind: string,
+    params: object,
+    seed: number,
+    body: () => Promise<{ result: T; items: Parameters<StorePort['addCandidates']>[1]; stats: unknown }>,
+  ): Promise<T & { runId: string }> {
+    // The run row is created once the operation is admitted, so a waiting request leaves no RUNNING row behind.
+    return this.admission.run(() => this.recordedNow(kind, params, seed, body));
+  }
+
+  private async recordedNow<T>(
     kind: string,
     params: object,
     seed: number,
