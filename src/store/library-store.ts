@@ -12,6 +12,8 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import { ConflictError, InvalidCursorError, InvalidPageSizeError, StoreError, StoreValidationError } from './errors';
 import { propertyColumns, toCandidateRecord, validateCandidateInput } from './mappers';
 import { StoreService } from './store.service';
+import { CHUNK, chunks, TX_OPTIONS, type Tx } from './batching';
+import { decodeAnyKeyCursor, encodeCursor, type CursorKey, type CursorPayload, type CursorScope } from './cursor';
 import {
   CANDIDATE_PROPERTY_FIELDS,
   MAX_PAGE_SIZE,
@@ -242,25 +244,17 @@ function rangeBounds(range: RangeFilter | null | undefined, what: string): { gte
 // Cursors
 
 /** Lists that issue library cursors. `librarySearch`: in-memory pages of a substructure/similarity search. */
-export type LibraryCursorScope = 'libraries' | 'libraryEntries' | 'librarySearch';
+export type LibraryCursorScope = Extract<CursorScope, 'libraries' | 'libraryEntries' | 'librarySearch'>;
 
-/** Payload of a library cursor: base64url(JSON `{v, s, o, d, k, i}`), like src/store/cursor.ts but with string or null keys. */
-export interface LibraryCursor {
-  scope: LibraryCursorScope;
-  orderBy: string;
-  direction: SortDirection;
-  /** Order key of the row: a number (dates as epoch ms), a string (library names) or null (entry without score). */
-  key: number | string | null;
-  /** Row id (tie-breaker): entry id (number) or library id (string). */
-  id: number | string;
-}
-
-const CURSOR_VERSION = 1;
-const MAX_CURSOR_LENGTH = 1024;
+/**
+ * Payload of a library cursor (src/store/cursor.ts format) with string or null keys: a number (dates as epoch ms), a
+ * string (library names) or null (entry without score); the id is an entry id (number) or a library id (string).
+ */
+export type LibraryCursor = CursorPayload<number | string, CursorKey> & { scope: LibraryCursorScope };
 
 /** Encodes a cursor; treat the result as opaque. */
 export function encodeLibraryCursor(c: LibraryCursor): string {
-  return Buffer.from(JSON.stringify({ v: CURSOR_VERSION, s: c.scope, o: c.orderBy, d: c.direction, k: c.key, i: c.id }), 'utf8').toString('base64url');
+  return encodeCursor(c);
 }
 
 /**
@@ -268,27 +262,7 @@ export function encodeLibraryCursor(c: LibraryCursor): string {
  * @throws InvalidCursorError otherwise.
  */
 export function decodeLibraryCursor(cursor: string, expected: { scope: LibraryCursorScope; orderBy: string; direction: SortDirection }): LibraryCursor {
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw new InvalidCursorError('Invalid cursor: not an opaque cursor string');
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (e) {
-    throw new InvalidCursorError('Invalid cursor: cannot be decoded', { cause: e });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidCursorError('Invalid cursor: bad payload');
-  const { v, s, o, d, k, i } = raw as Record<string, unknown>;
-  if (v !== CURSOR_VERSION) throw new InvalidCursorError('Invalid cursor: unsupported version');
-  if (s !== expected.scope) throw new InvalidCursorError(`Invalid cursor: issued by another list (${String(s)}), not ${expected.scope}`);
-  if (o !== expected.orderBy || d !== expected.direction) {
-    throw new InvalidCursorError(`Invalid cursor: issued for ordering ${String(o)} ${String(d)}, used with ${expected.orderBy} ${expected.direction}`);
-  }
-  const keyOk = k === null || (typeof k === 'number' && Number.isFinite(k)) || (typeof k === 'string' && k.length <= 200);
-  if (!keyOk) throw new InvalidCursorError('Invalid cursor: bad order key');
-  const idOk = (typeof i === 'number' && Number.isSafeInteger(i) && i >= 0) || (typeof i === 'string' && i.length > 0 && i.length <= 128);
-  if (!idOk) throw new InvalidCursorError('Invalid cursor: bad id');
-  return { scope: expected.scope, orderBy: expected.orderBy, direction: expected.direction, key: k as number | string | null, id: i as number | string };
+  return decodeAnyKeyCursor(cursor, expected) as LibraryCursor;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -356,15 +330,7 @@ export function entryOrderKey(e: LibraryEntryRecord, orderBy: LibraryEntryOrderF
   }
 }
 
-const CHUNK = 500;
-const TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 } as const;
-type Tx = Prisma.TransactionClient;
 
-function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The store

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModu
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { decodeCursor, encodeCursor } from './cursor';
 import { openDatabase, type DatabaseLocation } from './database';
+import { chunks, TX_OPTIONS, type Tx } from './batching';
 import {
   ConflictError,
   InvalidPageSizeError,
@@ -63,17 +64,8 @@ export const STORE_OPTIONS = Symbol('STORE_OPTIONS');
 /** Largest number of items one `addCandidates` call accepts. */
 export const MAX_ADD_BATCH = 10_000;
 
-/** Rows per IN (...) list / createMany statement (well below SQLite's 32766 bound-parameter limit). */
-const CHUNK = 500;
-const TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 } as const;
 
-type Tx = Prisma.TransactionClient;
 
-function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
 
 function validateFirst(first: unknown): number {
   if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
