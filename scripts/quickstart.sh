@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: install, build, start the service (embedded SQLite, shipped model), run the example session with real
-# approved drugs against it, and keep serving GraphQL at http://127.0.0.1:${PORT:-3000}/graphql until Ctrl-C.
+# approved drugs against it, and keep serving GraphQL at http://127.0.0.1:${PORT:-3000}/graphql and the browser
+# workbench at http://127.0.0.1:${PORT:-3000}/ until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip
@@ -16,5 +17,5 @@ for _ in $(seq 1 60); do
 done
 node scripts/demo.js "$url"
 echo
-echo "molnav is serving GraphQL at $url (Ctrl-C to stop)"
+echo "molnav is serving GraphQL at $url and the workbench at http://127.0.0.1:${PORT:-3000}/ (Ctrl-C to stop)"
 wait $server

@@ -16,6 +16,7 @@ import { NavigationModule } from './navigation/navigation.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { StoreModule } from './store/store.module';
+import { WorkbenchModule } from './workbench/workbench.module';
 
 @Module({
   imports: [
@@ -36,6 +37,7 @@ import { StoreModule } from './store/store.module';
     CandidatesModule,
     LibrariesModule,
     HealthModule,
+    WorkbenchModule.register(), // the browser workbench at / (dist/web), when built: docs/workbench.md
   ],
   providers: [{ provide: APP_FILTER, useClass: GraphqlPassThroughFilter }],
 })

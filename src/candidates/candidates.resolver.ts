@@ -1,5 +1,5 @@
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { MoleculesService } from '../molecules/molecules.service';
+import { HIGHLIGHT_DESCRIPTION, MoleculesService } from '../molecules/molecules.service';
 import { CandidatesService } from './candidates.service';
 import { CandidatesArgs } from './dto/candidates.args';
 import { Candidate, CandidateConnection, Run, RunCandidate } from './models/candidate.models';
@@ -20,13 +20,19 @@ export class CandidatesResolver {
     return this.service.list(args);
   }
 
-  @ResolveField(() => String, { description: 'SVG depiction (RDKit).' })
+  @Query(() => Candidate, { description: 'A stored candidate by id (the ids of runs, candidates and library entries). Errors: NOT_FOUND.' })
+  candidate(@Args('id', { type: () => ID }) id: string): Promise<Candidate> {
+    return this.service.candidate(id);
+  }
+
+  @ResolveField(() => String, { description: 'SVG depiction (RDKit). Errors: INVALID_SMARTS (highlight), LIMIT_EXCEEDED (size).' })
   svg(
     @Parent() c: Candidate,
     @Args('width', { type: () => Int, defaultValue: 300, description: 'Pixels, 50..1000.' }) width: number,
     @Args('height', { type: () => Int, defaultValue: 200, description: 'Pixels, 50..1000.' }) height: number,
+    @Args('highlight', { type: () => String, nullable: true, description: HIGHLIGHT_DESCRIPTION }) highlight: string | null,
   ): string {
-    return this.molecules.svg(c.canonicalSmiles, width, height);
+    return this.molecules.svg(c.canonicalSmiles, width, height, highlight);
   }
 }
 

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors';
 import { StoreService } from '../store/store.service';
 import type { CandidateFilters } from '../store/types';
-import { toConnection, toRun, toRunCandidate } from './candidates.mappers';
+import { toCandidate, toConnection, toRun, toRunCandidate } from './candidates.mappers';
 import { CandidatesArgs } from './dto/candidates.args';
-import { CandidateConnection, Run, RunCandidate } from './models/candidate.models';
+import { Candidate, CandidateConnection, Run, RunCandidate } from './models/candidate.models';
 
 /** Browsing of stored candidates and runs. */
 @Injectable()
@@ -21,6 +21,13 @@ export class CandidatesService {
       runId: args.runId ?? null, orderBy: args.orderBy, direction: args.direction, first: args.first, after: args.after ?? null, filters,
     });
     return toConnection(page);
+  }
+
+  /** The stored candidate with this id. @throws NotFoundError when there is none (ids are decimal integers). */
+  async candidate(id: string): Promise<Candidate> {
+    const record = /^[0-9]{1,15}$/.test(id) ? await this.store.getCandidate(Number(id)) : null;
+    if (!record) throw new NotFoundError('candidate', id);
+    return toCandidate(record);
   }
 
   /** @throws NotFoundError when no run has this id. */

@@ -132,8 +132,11 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
     return tanimotoBits(a, b);
   }
 
-  /** SVG depiction. @throws InvalidSmilesError; RangeError for sizes outside 50..2000 px. */
-  depictSvg(smiles: string, opts?: { width?: number; height?: number }): string {
+  /**
+   * SVG depiction, optionally with the matches of a SMARTS `highlight` highlighted (see `Chemistry.depictSvg`).
+   * @throws InvalidSmartsError for a bad highlight; InvalidSmilesError; RangeError for sizes outside 50..2000 px.
+   */
+  depictSvg(smiles: string, opts?: { width?: number; height?: number; highlight?: string | null }): string {
     recordMolecules('chem_service', 'depict');
     return this.chem.depictSvg(smiles, opts);
   }

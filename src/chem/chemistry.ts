@@ -47,6 +47,9 @@ export const SVG_DEFAULT_SIZE = Object.freeze({ width: 300, height: 200 });
 export const SVG_MIN_SIZE = 50;
 export const SVG_MAX_SIZE = 2000;
 
+/** Matches of a highlight pattern drawn by `depictSvg` (a pattern matching more often draws the first ones). */
+export const MAX_HIGHLIGHT_MATCHES = 100;
+
 /**
  * The stable start of each validation reason. A reason is this text alone or followed by RDKit's explanation in
  * parentheses, e.g. `SMILES syntax error (unclosed ring)` or
@@ -708,9 +711,15 @@ export class Chemistry {
    * 2D depiction as an SVG document (RDKit MolDraw2DSVG via `get_svg`), `width` × `height` pixels (default 300 × 200,
    * each 50..2000).
    *
-   * @throws InvalidSmilesError when `smiles` is invalid; RangeError for a size outside the limits.
+   * `highlight`: a SMARTS pattern (plain `MolFromSmarts` semantics, as `matchesSmarts`); the atoms and bonds of every
+   * match (RDKit `get_substruct_matches`, uniquified, at most {@link MAX_HIGHLIGHT_MATCHES} matches) are highlighted
+   * with `get_svg_with_highlights`. A pattern that does not match gives the plain depiction. The compiled pattern is
+   * kept in the SMARTS cache, so a page of depictions with the same highlight compiles it once.
+   *
+   * @throws InvalidSmartsError for a bad `highlight` (checked first); InvalidSmilesError when `smiles` is invalid;
+   *   RangeError for a size outside the limits.
    */
-  depictSvg(smiles: string, opts: { width?: number; height?: number } = {}): string {
+  depictSvg(smiles: string, opts: { width?: number; height?: number; highlight?: string | null } = {}): string {
     const width = opts.width ?? SVG_DEFAULT_SIZE.width;
     const height = opts.height ?? SVG_DEFAULT_SIZE.height;
     for (const [k, v] of [
@@ -721,7 +730,13 @@ export class Chemistry {
         throw new RangeError(`${k} must be an integer in ${SVG_MIN_SIZE}..${SVG_MAX_SIZE}, got ${v}`);
       }
     }
-    return this.requireMol(smiles, (mol) => mol.get_svg(width, height));
+    const query = opts.highlight === undefined || opts.highlight === null ? null : this.smartsQuery(opts.highlight);
+    return this.requireMol(smiles, (mol) => {
+      if (!query) return mol.get_svg(width, height);
+      const { atoms, bonds } = unionOfMatches(mol.get_substruct_matches(query), MAX_HIGHLIGHT_MATCHES);
+      if (atoms.length === 0) return mol.get_svg(width, height);
+      return mol.get_svg_with_highlights(JSON.stringify({ atoms, bonds, width, height }));
+    });
   }
 
   /**
@@ -886,6 +901,24 @@ function parseMatches(json: string): number[][] {
   const v = JSON.parse(json) as unknown;
   if (!Array.isArray(v)) return [];
   return v.map((m: { atoms?: number[] }) => m.atoms ?? []);
+}
+
+/**
+ * Atom and bond indices (sorted, each once) of the first `max` matches of a `get_substruct_matches` answer (an array
+ * of `{atoms, bonds}`; `{}` when nothing matches).
+ */
+function unionOfMatches(json: string, max: number): { atoms: number[]; bonds: number[] } {
+  const v = JSON.parse(json) as unknown;
+  const atoms = new Set<number>();
+  const bonds = new Set<number>();
+  if (Array.isArray(v)) {
+    for (const m of v.slice(0, max) as Array<{ atoms?: number[]; bonds?: number[] }>) {
+      for (const a of m.atoms ?? []) atoms.add(a);
+      for (const b of m.bonds ?? []) bonds.add(b);
+    }
+  }
+  const byIndex = (a: number, b: number) => a - b;
+  return { atoms: [...atoms].sort(byIndex), bonds: [...bonds].sort(byIndex) };
 }
 
 function countMatches(json: string): number {

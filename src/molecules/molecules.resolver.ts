@@ -2,7 +2,7 @@ import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphq
 import { LIMITS } from '../config/config';
 import { ApprovedDrug } from './models/drug.model';
 import { FilterResult, Molecule } from './models/molecule.model';
-import { MoleculesService } from './molecules.service';
+import { HIGHLIGHT_DESCRIPTION, MoleculesService } from './molecules.service';
 
 @Resolver(() => Molecule)
 export class MoleculesResolver {
@@ -35,12 +35,13 @@ export class MoleculesResolver {
     return this.molecules.searchDrugs(prefix.slice(0, LIMITS.maxInputLength), Math.max(1, Math.min(50, first)));
   }
 
-  @ResolveField(() => String, { nullable: true, description: 'SVG depiction (RDKit), null for invalid molecules.' })
+  @ResolveField(() => String, { nullable: true, description: 'SVG depiction (RDKit), null for invalid molecules. Errors: INVALID_SMARTS (highlight), LIMIT_EXCEEDED (size).' })
   svg(
     @Parent() m: Molecule,
     @Args('width', { type: () => Int, defaultValue: 300, description: 'Pixels, 50..1000.' }) width: number,
     @Args('height', { type: () => Int, defaultValue: 200, description: 'Pixels, 50..1000.' }) height: number,
+    @Args('highlight', { type: () => String, nullable: true, description: HIGHLIGHT_DESCRIPTION }) highlight: string | null,
   ): string | null {
-    return m.canonicalSmiles ? this.molecules.svg(m.canonicalSmiles, width, height) : null;
+    return m.canonicalSmiles ? this.molecules.svg(m.canonicalSmiles, width, height, highlight) : null;
   }
 }

@@ -6,6 +6,11 @@ import { LIMITS } from '../config/config';
 import { toMolecule } from '../navigation/navigation.mappers';
 import { FilterResult, Molecule } from './models/molecule.model';
 
+/** Description of the `highlight` argument of the `svg` fields (Molecule.svg, Candidate.svg). */
+export const HIGHLIGHT_DESCRIPTION =
+  'SMARTS pattern (at most 4000 characters) whose matches are highlighted (atoms and bonds of every match, at most 100 matches); ' +
+  'no match: the plain depiction.';
+
 /** Molecule lookup, validity filtering and depiction (all RDKit, through ChemService). */
 @Injectable()
 export class MoleculesService {
@@ -35,12 +40,17 @@ export class MoleculesService {
     });
   }
 
-  /** SVG depiction of a valid SMILES. @throws LimitExceededError for sizes over LIMITS.maxSvgSize. */
-  svg(smiles: string, width: number, height: number): string {
+  /**
+   * SVG depiction of a valid SMILES, `width` × `height` pixels; with `highlight` (SMARTS) the atoms and bonds of its
+   * matches are highlighted (no match: the plain depiction).
+   * @throws LimitExceededError for sizes outside 50..LIMITS.maxSvgSize; InvalidSmartsError (INVALID_SMARTS) for a bad
+   *   highlight pattern.
+   */
+  svg(smiles: string, width: number, height: number, highlight?: string | null): string {
     for (const [what, v] of [['width', width], ['height', height]] as const) {
       if (v > LIMITS.maxSvgSize || v < 50) throw new LimitExceededError(`depiction ${what} (50..${LIMITS.maxSvgSize} px)`, LIMITS.maxSvgSize, v);
     }
-    return this.chem.depictSvg(smiles, { width, height });
+    return this.chem.depictSvg(smiles, { width, height, highlight: highlight ?? null });
   }
 
   /** Approved drugs whose name starts with `prefix` (case-insensitive), for autocomplete. */
