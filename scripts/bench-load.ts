@@ -12,7 +12,7 @@
  *    memory (/proc/<pid>/status), V8 heap and RDKit WASM heap (/metrics) every 10 s. The WASM heap of Emscripten only
  *    grows, so a leak of RDKit objects shows as steady growth; the report gives the growth over the second half.
  *
- * Writes bench/load.md (LOAD_OUT) and bench/out/load.json.
+ * Writes bench/load.md (LOAD_OUT) and bench/out/load.json; LOAD_REPORT_ONLY=1 rewrites the report from that JSON.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -132,6 +132,11 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 async function main(): Promise<void> {
+  if (process.env.LOAD_REPORT_ONLY === '1') {
+    // Rewrites the report from the last run's bench/out/load.json (after a change to the report's layout).
+    fs.writeFileSync(OUT, markdown(JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'out', 'load.json'), 'utf8'))));
+    return;
+  }
   const main = path.join(ROOT, 'dist', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/main.js not found: run `npm run build` (npm run bench:load does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'molnav-load-'));
@@ -218,7 +223,10 @@ async function main(): Promise<void> {
 
 function markdown(r: any): string {
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const minute = (r.soak.samples as any[]).filter((s, i, all) => i === 0 || i === all.length - 1 || Math.floor(s.t / 60) !== Math.floor(all[i - 1].t / 60));
+  // The first sample of each minute, and the last one when it starts no new minute row of its own.
+  const minute = (r.soak.samples as any[]).filter((s, i, all) => i === 0 || Math.floor(s.t / 60) !== Math.floor(all[i - 1].t / 60));
+  const last = r.soak.samples[r.soak.samples.length - 1];
+  if (minute[minute.length - 1] !== last && Math.round(last.t) !== Math.round(minute[minute.length - 1].t)) minute.push(last);
   return [
     '# Load and soak (`npm run bench:load`)',
     '',
