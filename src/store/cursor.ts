@@ -6,7 +6,7 @@
  * inserted between requests. Clients must treat cursors as opaque strings.
  */
 import { InvalidCursorError } from './errors';
-import type { SortDirection } from './types';
+import type { Page, SortDirection } from './types';
 
 /** Lists that issue cursors. `librarySearch`: in-memory pages of a library substructure/similarity search. */
 export type CursorScope = 'candidates' | 'runs' | 'libraries' | 'libraryEntries' | 'librarySearch';
@@ -93,4 +93,15 @@ export function decodeAnyKeyCursor(cursor: string, expected: Expected): CursorPa
   if (!keyOk) throw new InvalidCursorError('Invalid cursor: bad order key');
   if (!isNumericId(i) && !isStringId(i)) throw new InvalidCursorError('Invalid cursor: bad id');
   return { scope: expected.scope, orderBy: expected.orderBy, direction: expected.direction, key: k as CursorKey, id: i };
+}
+
+/** A page of a cursor connection from its edges (in order), the total count and whether more rows follow. */
+export function makePage<T>(edges: { cursor: string; node: T }[], totalCount: number, hasNextPage: boolean): Page<T> {
+  return {
+    items: edges.map((e) => e.node),
+    edges,
+    totalCount,
+    hasNextPage,
+    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+  };
 }

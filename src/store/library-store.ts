@@ -13,7 +13,7 @@ import { ConflictError, InvalidCursorError, InvalidPageSizeError, StoreError, St
 import { propertyColumns, toCandidateRecord, validateCandidateInput } from './mappers';
 import { StoreService } from './store.service';
 import { CHUNK, chunks, TX_OPTIONS, type Tx } from './batching';
-import { decodeAnyKeyCursor, encodeCursor, type CursorKey, type CursorPayload, type CursorScope } from './cursor';
+import { decodeAnyKeyCursor, encodeCursor, makePage, type CursorKey, type CursorPayload, type CursorScope } from './cursor';
 import {
   CANDIDATE_PROPERTY_FIELDS,
   MAX_PAGE_SIZE,
@@ -994,12 +994,3 @@ function afterWhere(orderBy: LibraryEntryOrderField, direction: SortDirection, c
   return { OR: [{ candidate: { [orderBy]: { [cmp]: c.key } } }, { candidate: { [orderBy]: c.key }, id: { [cmp]: id } }] };
 }
 
-function makePage<T>(edges: { cursor: string; node: T }[], totalCount: number, hasNextPage: boolean): Page<T> {
-  return {
-    items: edges.map((e) => e.node),
-    edges,
-    totalCount,
-    hasNextPage,
-    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
-  };
-}

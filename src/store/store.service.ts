@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, makePage } from './cursor';
 import { openDatabase, type DatabaseLocation } from './database';
 import { chunks, TX_OPTIONS, type Tx } from './batching';
 import {
@@ -675,12 +675,3 @@ function isActive(status: string): boolean {
   return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
 }
 
-function makePage<T>(edges: { cursor: string; node: T }[], totalCount: number, hasNextPage: boolean): Page<T> {
-  return {
-    items: edges.map((e) => e.node),
-    edges,
-    totalCount,
-    hasNextPage,
-    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
-  };
-}
