@@ -7,7 +7,6 @@
  */
 import { ECFP4, type Chemistry } from './chemistry';
 import { InvalidSmilesError } from './errors';
-import type { JSMol } from './rdkit';
 
 /** Bytes of a packed ECFP4 (2048 bits). */
 export const ECFP4_BYTE_LENGTH = ECFP4.nBits / 8;
@@ -19,21 +18,10 @@ export const ECFP4_BYTE_LENGTH = ECFP4.nBits / 8;
  * @throws InvalidSmilesError when RDKit cannot parse the string.
  */
 export function ecfp4OfCanonical(chem: Chemistry, canonicalSmiles: string): Uint8Array {
-  if (typeof canonicalSmiles !== 'string' || canonicalSmiles.length === 0 || canonicalSmiles.includes('{')) {
-    throw new InvalidSmilesError(String(canonicalSmiles), 'not a SMILES string', 'SYNTAX');
-  }
-  let mol: JSMol | null = null;
-  try {
-    try {
-      mol = chem.rdkit.get_mol(canonicalSmiles);
-    } catch {
-      mol = null;
-    }
-    if (!mol || !mol.is_valid()) throw new InvalidSmilesError(canonicalSmiles, 'RDKit cannot parse it', 'SYNTAX');
-    const fp = Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits })));
-    if (fp.length !== ECFP4_BYTE_LENGTH) throw new Error(`RDKit returned ${fp.length} fingerprint bytes, expected ${ECFP4_BYTE_LENGTH}`);
-    return fp;
-  } finally {
-    mol?.delete();
-  }
+  const fp = chem.withStoredMol(canonicalSmiles, (mol) =>
+    Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits }))),
+  );
+  if (!fp) throw new InvalidSmilesError(String(canonicalSmiles), 'RDKit cannot parse it', 'SYNTAX');
+  if (fp.length !== ECFP4_BYTE_LENGTH) throw new Error(`RDKit returned ${fp.length} fingerprint bytes, expected ${ECFP4_BYTE_LENGTH}`);
+  return fp;
 }

@@ -64,18 +64,12 @@ export class SubstructureQuery {
    * @throws Error after `dispose()`.
    */
   matches(canonicalSmiles: string): boolean {
-    if (!this.query) throw new Error('SubstructureQuery has been disposed');
-    // get_mol would read a string starting with '{' as JSON; no stored SMILES contains '{'.
-    if (typeof canonicalSmiles !== 'string' || canonicalSmiles.length === 0 || canonicalSmiles.includes('{')) return false;
-    let mol: JSMol | null = null;
+    const query = this.query;
+    if (!query) throw new Error('SubstructureQuery has been disposed');
     try {
-      mol = this.chem.rdkit.get_mol(canonicalSmiles);
-      if (!mol || !mol.is_valid()) return false;
-      return hasSubstructMatch(mol, this.query);
+      return this.chem.withStoredMol(canonicalSmiles, (mol) => hasSubstructMatch(mol, query)) ?? false;
     } catch {
       return false;
-    } finally {
-      mol?.delete();
     }
   }
 
@@ -95,24 +89,10 @@ export class SubstructureQuery {
  * @throws InvalidSmilesError when `smiles` is invalid.
  */
 export function molBlock(chem: Chemistry, smiles: string, title = ''): string {
-  // Stored SMILES are RDKit-canonical already, so they are parsed once, without the full validation of `validate()`.
-  if (typeof smiles !== 'string' || smiles.length === 0 || smiles.includes('{')) {
-    throw new InvalidSmilesError(String(smiles), 'not a SMILES string', 'SYNTAX');
-  }
-  let mol: JSMol | null = null;
-  try {
-    try {
-      mol = chem.rdkit.get_mol(smiles);
-    } catch {
-      mol = null;
-    }
-    if (!mol || !mol.is_valid()) throw new InvalidSmilesError(smiles, 'RDKit cannot parse it', 'SYNTAX');
-    const block = mol.get_molblock();
-    const nl = block.indexOf('\n');
-    // eslint-disable-next-line no-control-regex
-    const clean = title.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 80);
-    return nl < 0 ? block : clean + block.slice(nl);
-  } finally {
-    mol?.delete();
-  }
+  const block = chem.withStoredMol(smiles, (mol) => mol.get_molblock());
+  if (block === null) throw new InvalidSmilesError(String(smiles), 'RDKit cannot parse it', 'SYNTAX');
+  const nl = block.indexOf('\n');
+  // eslint-disable-next-line no-control-regex
+  const clean = title.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 80);
+  return nl < 0 ? block : clean + block.slice(nl);
 }
