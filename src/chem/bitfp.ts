@@ -18,9 +18,7 @@ export const ECFP4_BYTE_LENGTH = ECFP4.nBits / 8;
  * @throws InvalidSmilesError when RDKit cannot parse the string.
  */
 export function ecfp4OfCanonical(chem: Chemistry, canonicalSmiles: string): Uint8Array {
-  const fp = chem.withStoredMol(canonicalSmiles, (mol) =>
-    Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits }))),
-  );
+  const fp = chem.withStoredMol(canonicalSmiles, (mol) => chem.ecfp4Of(mol));
   if (!fp) throw new InvalidSmilesError(String(canonicalSmiles), 'RDKit cannot parse it', 'SYNTAX');
   if (fp.length !== ECFP4_BYTE_LENGTH) throw new Error(`RDKit returned ${fp.length} fingerprint bytes, expected ${ECFP4_BYTE_LENGTH}`);
   return fp;

@@ -121,6 +121,12 @@ export interface MoleculeDescription {
   properties: MolecularProperties;
 }
 
+/** Result of `Chemistry.describeWithFingerprint()`: `describe()` plus the ECFP4 fingerprint of the same parse. */
+export interface FingerprintedDescription extends MoleculeDescription {
+  /** ECFP4 (Morgan radius 2, 2048 bits), packed as `fingerprint()` returns it (256 bytes). */
+  ecfp4: Uint8Array;
+}
+
 /** Options of `Chemistry.create()`. */
 export interface ChemistryOptions {
   /** An already loaded RDKit module (default: `loadRDKit()`). */
@@ -341,7 +347,6 @@ export class Chemistry {
     }
   }
 
-  /** Runs `fn` on the parsed molecule and frees it; returns null for invalid SMILES. */
   /**
    * Runs `fn` on a stored (already RDKit-canonical) SMILES, parsed once without the checks of `validate` (about a
    * third of its cost), and frees the molecule. For scans over stored candidates (library search, export).
@@ -398,6 +403,22 @@ export class Chemistry {
       canonicalSmiles,
       inchiKey: this.inchiKeyOf(mol),
       properties: this.propertiesOf(mol, smiles, canonicalSmiles),
+    }));
+  }
+
+  /**
+   * `describe()` and `fingerprint()` of an RDKit canonical SMILES of a valid molecule (what `canonical()` returns),
+   * from one parse without the checks of `validate` (see `withStoredMol`): what a decoded molecule needs before it
+   * joins a path, about half the cost of `describe()` plus `fingerprint()`.
+   *
+   * @returns null when RDKit cannot parse the string (never for an output of `canonical()`).
+   */
+  describeCanonical(canonicalSmiles: string): FingerprintedDescription | null {
+    return this.withStoredMol(canonicalSmiles, (mol) => ({
+      canonicalSmiles,
+      inchiKey: this.inchiKeyOf(mol),
+      properties: this.propertiesOf(mol, canonicalSmiles, canonicalSmiles),
+      ecfp4: this.ecfp4Of(mol),
     }));
   }
 
@@ -633,9 +654,12 @@ export class Chemistry {
    * @throws InvalidSmilesError when `smiles` is invalid.
    */
   fingerprint(smiles: string): Uint8Array {
-    return this.requireMol(smiles, (mol) =>
-      Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits }))),
-    );
+    return this.requireMol(smiles, (mol) => this.ecfp4Of(mol));
+  }
+
+  /** ECFP4 of a parsed molecule, packed as `fingerprint()` returns it (for callers inside `withStoredMol`). */
+  ecfp4Of(mol: JSMol): Uint8Array {
+    return Uint8Array.from(mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: ECFP4.radius, nBits: ECFP4.nBits })));
   }
 
   /**

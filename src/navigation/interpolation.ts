@@ -10,10 +10,14 @@
  *    resolved in order of t, so earlier points take precedence).
  * 4. A point that finds nothing within `maxAttempts` decodes is returned as invalid with its reason.
  * Deterministic for a given seed.
+ *
+ * RDKit work on decodes is batched through `MoleculeBatchPort` (the scoring worker threads in the service): each
+ * decode round canonicalises its outputs in one batch, picks the winners in order of t, then describes the winners
+ * (InChIKey, properties, ECFP4) in a second batch, one parse each.
  */
 import { roundSeed } from './decoding-choice';
 import { interpolationPath, InterpolationKind, tGrid } from './latent';
-import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } from './ports';
+import type { ChemPort, DescribedMolecule, ModelPort, MolecularPropertiesLike, MoleculeBatchPort, ResolvedMolecule } from './ports';
 
 export interface InterpolationOptions {
   steps: number;
@@ -54,7 +58,8 @@ function meanStd(logvar: Float32Array): number {
 }
 
 export async function interpolate(
-  chem: ChemPort,
+  chem: Pick<ChemPort, 'fingerprint' | 'tanimoto'>,
+  molecules: MoleculeBatchPort,
   model: ModelPort,
   from: ResolvedMolecule,
   to: ResolvedMolecule,
@@ -87,17 +92,36 @@ export async function interpolate(
   path[0] = endpoint(from, 0, fpFrom);
   path[ts.length - 1] = endpoint(to, ts.length - 1, fpTo);
 
-  const accept = (i: number, smiles: string, source: 'GREEDY' | 'SAMPLED'): boolean => {
-    const canon = chem.canonical(smiles);
-    if (canon === null || taken.has(canon)) return false;
-    taken.add(canon);
-    const { inchiKey, properties } = chem.describe(canon);
-    const fp = chem.fingerprint(canon);
-    Object.assign(path[i], {
-      canonicalSmiles: canon, inchiKey, properties, source,
-      tanimotoToFrom: chem.tanimoto(fp, fpFrom), tanimotoToTo: chem.tanimoto(fp, fpTo),
+  /**
+   * Settles one decode round: `decoded[k * perPoint + s]` is sample s of pending point `pending[k]`. Each point takes
+   * its first valid sample not already on the path (points in order of t); the winners are then described in one
+   * batch. Returns the points still pending.
+   */
+  const settle = async (pendingNow: number[], decoded: string[], perPoint: number, source: 'GREEDY' | 'SAMPLED'): Promise<number[]> => {
+    const canon = await molecules.canonicalizeMany(decoded);
+    const winners: Array<{ i: number; smiles: string }> = [];
+    const still: number[] = [];
+    pendingNow.forEach((i, k) => {
+      path[i].attempts += perPoint;
+      for (let s = 0; s < perPoint; s++) {
+        const c = canon[k * perPoint + s];
+        if (c !== null && !taken.has(c)) {
+          taken.add(c);
+          winners.push({ i, smiles: c });
+          return;
+        }
+      }
+      still.push(i);
     });
-    return true;
+    const described: DescribedMolecule[] = await molecules.describeMany(winners.map((w) => w.smiles));
+    winners.forEach(({ i }, k) => {
+      const d = described[k];
+      Object.assign(path[i], {
+        canonicalSmiles: d.canonicalSmiles, inchiKey: d.inchiKey, properties: d.properties, source,
+        tanimotoToFrom: chem.tanimoto(d.ecfp4, fpFrom), tanimotoToTo: chem.tanimoto(d.ecfp4, fpTo),
+      });
+    });
+    return still;
   };
 
   let decodes = 0;
@@ -107,10 +131,7 @@ export async function interpolate(
     pending.forEach((i, k) => z.set(zPath.subarray(i * dim, (i + 1) * dim), k * dim));
     const out = await model.decode(z, pending.length, { strategy: 'greedy' });
     decodes += out.length;
-    pending = pending.filter((i, k) => {
-      path[i].attempts = 1;
-      return !accept(i, out[k], 'GREEDY');
-    });
+    pending = await settle(pending, out, 1, 'GREEDY');
   }
   for (let round = 1; pending.length > 0 && 1 + round * samplesPerRound <= opts.maxAttempts; round++) {
     const rows = pending.length * samplesPerRound;
@@ -124,13 +145,7 @@ export async function interpolate(
     });
     const out = await model.decode(z, rows, { strategy: 'sample', temperature, seed: roundSeed(opts.seed, round) });
     decodes += rows;
-    pending = pending.filter((i, k) => {
-      path[i].attempts += samplesPerRound;
-      for (let s = 0; s < samplesPerRound; s++) {
-        if (accept(i, out[k * samplesPerRound + s], 'SAMPLED')) return false;
-      }
-      return true;
-    });
+    pending = await settle(pending, out, samplesPerRound, 'SAMPLED');
   }
   for (const i of pending) {
     path[i].reason = `no valid molecule distinct from the rest of the path within ${path[i].attempts} decodes`;

@@ -137,7 +137,7 @@ export class NavigationService {
     const to = this.chem.resolve(req.to);
     return this.recorded('INTERPOLATE', req, req.seed, async () => {
       const rng = new Rng(req.seed);
-      const outcome = await interpolate(this.chem, this.model, from, to,
+      const outcome = await interpolate(this.chem, this.scoring, this.model, from, to,
         { steps: req.steps, method: req.method, seed: req.seed, maxAttempts: LIMITS.interpolationAttempts }, () => rng.normal());
       const items = validPointsAsCandidates(outcome.path, () => null, (p) => ({
         source: p.source, attempts: p.attempts, tanimotoToFrom: p.tanimotoToFrom, tanimotoToTo: p.tanimotoToTo,
@@ -445,8 +445,7 @@ export class NavigationService {
     const run = await this.store.createRun({ kind, params, modelVersion: this.model.modelVersion, seed });
     try {
       const { result, items, stats } = await body();
-      await this.store.addCandidates(run.id, items);
-      await this.store.completeRun(run.id, { status: 'SUCCEEDED', stats });
+      await this.store.completeRunWithCandidates(run.id, items, { status: 'SUCCEEDED', stats });
       return { ...result, runId: run.id };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

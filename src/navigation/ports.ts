@@ -76,6 +76,8 @@ export interface StorePort {
   createRun(input: { kind: string; params: unknown; modelVersion: string; seed: number | null; status?: 'RUNNING' | 'QUEUED' }): Promise<{ id: string }>;
   completeRun(id: string, input: { status: 'SUCCEEDED' | 'FAILED'; error?: string; stats?: unknown }): Promise<unknown>;
   addCandidates(runId: string, items: StoredCandidate[]): Promise<unknown>;
+  /** addCandidates + completeRun(SUCCEEDED or FAILED) in one transaction: nothing is written if either fails. */
+  completeRunWithCandidates(id: string, items: StoredCandidate[], input: { status: 'SUCCEEDED' | 'FAILED'; error?: string; stats?: unknown }): Promise<unknown>;
   /** Kind and status of a run, or null when it does not exist. */
   getRun(id: string): Promise<{ kind: string; status: string } | null>;
   /** Saves an interactive run's state if the stored one has `version` expectedVersion; false otherwise or when finished. */
@@ -84,7 +86,30 @@ export interface StorePort {
 }
 
 /** The scoring language as the optimiser needs it (bound to ScoringService). */
-export interface ScoringPort {
+/** What a decoded molecule needs before it joins a path: InChIKey, properties and ECFP4 (packed 2048 bits). */
+export interface DescribedMolecule {
+  canonicalSmiles: string;
+  inchiKey: string | null;
+  properties: MolecularPropertiesLike;
+  ecfp4: Uint8Array;
+}
+
+/**
+ * RDKit work on batches of decoded molecules, in the scoring worker threads when the service runs them (several
+ * cores, event loop free), on the main thread otherwise. Bound to ScoringService.
+ */
+export interface MoleculeBatchPort {
+  /** RDKit canonical SMILES of each raw string, in order; null where RDKit rejects it. Never throws for bad chemistry. */
+  canonicalizeMany(smiles: readonly string[]): Promise<Array<string | null>>;
+  /**
+   * InChIKey, properties and ECFP4 of RDKit canonical SMILES of valid molecules (outputs of `canonicalizeMany`), one
+   * parse each, in order.
+   * @throws Error when a string is not a parseable canonical SMILES (a caller bug).
+   */
+  describeMany(canonicalSmiles: readonly string[]): Promise<DescribedMolecule[]>;
+}
+
+export interface ScoringPort extends MoleculeBatchPort {
   /** Validates a scoring-language objective (JSON). @throws InvalidObjectiveError listing every problem. */
   validate(input: unknown): ScoringSpec;
   /** A batch scorer for a validated objective (worker threads in the service). */

@@ -11,14 +11,18 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { recordMolecules } from '../observability/telemetry';
+import type { FingerprintedDescription } from '../chem/chemistry';
 import type { ScoreResult } from './engine';
 import type { ScoringSpec } from './spec';
 
 /** Request to a worker: score canonical SMILES under an objective (spec validated by the caller). */
 export interface ScoreRequest {
   id: number;
-  /** 'canonicalize': return RDKit canonical SMILES (or null) per input, without scoring. */
-  op?: 'score' | 'canonicalize';
+  /**
+   * 'canonicalize': return RDKit canonical SMILES (or null) per input, without scoring. 'describe': InChIKey,
+   * properties and ECFP4 of RDKit canonical SMILES (`Chemistry.describeCanonical`), without scoring.
+   */
+  op?: 'score' | 'canonicalize' | 'describe';
   spec: ScoringSpec | null;
   smiles: string[];
   /** The SMILES are RDKit canonical SMILES of valid molecules (the worker skips its own validation). */
@@ -30,6 +34,7 @@ export interface ScoreReply {
   id: number;
   results?: Array<ScoreResult | null>;
   canonical?: Array<string | null>;
+  described?: Array<FingerprintedDescription | null>;
   error?: string;
 }
 
@@ -104,7 +109,7 @@ export class ScoringPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if (reply.error !== undefined) p.reject(new Error(reply.error));
-    else p.resolve(reply.canonical ?? reply.results ?? []);
+    else p.resolve(reply.canonical ?? reply.described ?? reply.results ?? []);
   }
 
   private failAll(err: Error): void {
@@ -133,6 +138,17 @@ export class ScoringPool {
   async canonicalize(smiles: readonly string[]): Promise<Array<string | null>> {
     const out = (await this.dispatch(smiles, (id, part) => ({ id, op: 'canonicalize', spec: null, smiles: part, canonical: false }))) as Array<string | null>;
     recordMolecules('scoring_pool', 'canonicalize', smiles.length);
+    return out;
+  }
+
+  /**
+   * `Chemistry.describeCanonical` of each input (RDKit canonical SMILES of valid molecules), computed in the workers:
+   * InChIKey, properties and ECFP4 from one parse; null where RDKit cannot parse the string.
+   * @throws Error when the pool is closed or a worker fails.
+   */
+  async describeCanonical(canonicalSmiles: readonly string[]): Promise<Array<FingerprintedDescription | null>> {
+    const out = (await this.dispatch(canonicalSmiles, (id, part) => ({ id, op: 'describe', spec: null, smiles: part, canonical: true }))) as Array<FingerprintedDescription | null>;
+    recordMolecules('scoring_pool', 'describe', canonicalSmiles.length);
     return out;
   }
 

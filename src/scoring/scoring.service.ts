@@ -3,6 +3,7 @@ import { ChemService } from '../chem/chem.service';
 import { InvalidObjectiveError, LimitExceededError } from '../common/errors';
 import { LIMITS } from '../config/config';
 import { BatchScorer, inProcessScorer } from '../navigation/optimization';
+import type { DescribedMolecule } from '../navigation/ports';
 import { chemistryForScoring } from './chem-adapter';
 import { COMPONENT_INFO, ComponentInfo, ScoringSpec, ScoringSpecError, validateScoringSpec } from './spec';
 import { CompiledObjective, ScoreResult } from './engine';
@@ -81,6 +82,25 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     return checked.map(({ input, v }) =>
       v.valid ? { input, canonicalSmiles: v.canonicalSmiles, reason: null, result: results[k++] } : { input, canonicalSmiles: null, reason: v.reason, result: null },
     );
+  }
+
+  /** RDKit canonical SMILES of each raw string (null where rejected), in the worker threads when they run. */
+  async canonicalizeMany(smiles: readonly string[]): Promise<Array<string | null>> {
+    if (this.pool) return this.pool.canonicalize(smiles);
+    return smiles.map((s) => this.chem.chem.canonical(s));
+  }
+
+  /**
+   * InChIKey, properties and ECFP4 of RDKit canonical SMILES of valid molecules, one parse each
+   * (`Chemistry.describeCanonical`), in the worker threads when they run.
+   * @throws Error when a string cannot be parsed (the callers pass outputs of `canonicalizeMany`).
+   */
+  async describeMany(canonicalSmiles: readonly string[]): Promise<DescribedMolecule[]> {
+    const out = this.pool ? await this.pool.describeCanonical(canonicalSmiles) : canonicalSmiles.map((s) => this.chem.chem.describeCanonical(s));
+    return out.map((d, i) => {
+      if (!d) throw new Error(`RDKit cannot parse the canonical SMILES ${JSON.stringify(canonicalSmiles[i])}`);
+      return d;
+    });
   }
 
   /**

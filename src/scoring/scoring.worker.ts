@@ -29,6 +29,10 @@ async function main(): Promise<void> {
         port.postMessage({ id: req.id, canonical: req.smiles.map((s) => chemistry.canonical(s)) } satisfies ScoreReply);
         return;
       }
+      if (req.op === 'describe') {
+        port.postMessage({ id: req.id, described: req.smiles.map((s) => chemistry.describeCanonical(s)) } satisfies ScoreReply);
+        return;
+      }
       if (!req.spec) throw new Error('score request without an objective');
       const key = JSON.stringify(req.spec);
       let objective = compiled.get(key);

@@ -241,35 +241,52 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
    */
   async completeRun(id: string, input: CompleteRunInput): Promise<RunRecord> {
     validateId(id, 'run id');
-    if (!['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'].includes(input?.status)) {
-      throw new StoreValidationError(`status must be SUCCEEDED, FAILED, CANCELLED or INTERRUPTED, got ${String(input?.status)}`);
+    const statsJson = validateCompletion(input);
+    return this.exclusive((db) => this.completeRunTx(db, id, input, statsJson), { entity: 'Run', id });
+  }
+
+  /**
+   * `addCandidates` then `completeRun` in one transaction (one commit instead of two, and no read-back of the
+   * stored rows): how a synchronous run that stores its result finishes. Nothing is written when either step fails.
+   *
+   * @throws the errors of `addCandidates` and `completeRun`.
+   */
+  async completeRunWithCandidates(id: string, items: readonly AddCandidateItem[], input: CompleteRunInput): Promise<RunRecord> {
+    validateId(id, 'run id');
+    const statsJson = validateCompletion(input);
+    const validated = this.validateBatch(items);
+    return this.withRaceRetry(() =>
+      this.exclusive(
+        (db) => db.$transaction(async (tx) => {
+          await this.addCandidatesTx(tx, id, validated, false);
+          return this.completeRunTx(tx, id, input, statsJson);
+        }, TX_OPTIONS),
+        { entity: 'Run', id },
+      ),
+    );
+  }
+
+  private async completeRunTx(db: Tx | PrismaClient, id: string, input: CompleteRunInput, statsJson: string | null): Promise<RunRecord> {
+    const run = await db.run.findUnique({ where: { id } });
+    if (!run) throw new NotFoundError('Run', id);
+    if (!isActive(run.status)) {
+      throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
     }
-    if (input.error !== undefined && input.error !== null && typeof input.error !== 'string') {
-      throw new StoreValidationError('error must be a string');
-    }
-    const statsJson = toJson(input.stats, 'stats');
-    return this.exclusive(async (db) => {
-      const run = await db.run.findUnique({ where: { id } });
-      if (!run) throw new NotFoundError('Run', id);
-      if (!isActive(run.status)) {
-        throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
-      }
-      const finishedAt = new Date();
-      const startedAt = run.startedAt ?? finishedAt;
-      const { count } = await db.run.updateMany({
-        where: { id, status: run.status }, // guards against another process finishing it meanwhile
-        data: {
-          status: input.status,
-          error: input.status === 'SUCCEEDED' ? null : (input.error ?? null),
-          statsJson,
-          startedAt,
-          finishedAt,
-          durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
-        },
-      });
-      if (count !== 1) throw new InvalidStateError(`Run ${id} was finished concurrently`);
-      return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
-    }, { entity: 'Run', id });
+    const finishedAt = new Date();
+    const startedAt = run.startedAt ?? finishedAt;
+    const { count } = await db.run.updateMany({
+      where: { id, status: run.status }, // guards against another process finishing it meanwhile
+      data: {
+        status: input.status,
+        error: input.status === 'SUCCEEDED' ? null : (input.error ?? null),
+        statsJson,
+        startedAt,
+        finishedAt,
+        durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
+      },
+    });
+    if (count !== 1) throw new InvalidStateError(`Run ${id} was finished concurrently`);
+    return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
   }
 
   /**
@@ -497,26 +514,39 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
    */
   async addCandidates(runId: string, items: readonly AddCandidateItem[]): Promise<RunCandidateRecord[]> {
     validateId(runId, 'runId');
+    const validated = this.validateBatch(items);
+    return this.withRaceRetry(() =>
+      this.exclusive((db) => db.$transaction((tx) => this.addCandidatesTx(tx, runId, validated, true), TX_OPTIONS), {
+        entity: 'Run',
+        id: runId,
+      }),
+    );
+  }
+
+  private validateBatch(items: readonly AddCandidateItem[]): ReturnType<typeof validateItems> {
     if (Array.isArray(items) && items.length > MAX_ADD_BATCH) {
       throw new StoreValidationError(`At most ${MAX_ADD_BATCH} items per addCandidates call, got ${items.length}`);
     }
-    const validated = validateItems(items);
+    return validateItems(items);
+  }
+
+  /**
+   * Runs a transaction that inserts candidates, again when another process inserted one of the molecules between
+   * our lookup and insert (the transaction rolled back, and a retry finds the row); at most 3 attempts.
+   */
+  private async withRaceRetry<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.exclusive((db) => db.$transaction((tx) => this.addCandidatesTx(tx, runId, validated), TX_OPTIONS), {
-          entity: 'Run',
-          id: runId,
-        });
+        return await fn();
       } catch (e) {
-        // Another process inserted one of the molecules between our lookup and insert: the transaction rolled back,
-        // and a retry will find the row.
         const raced = e instanceof ConflictError && e.fields.includes('canonicalSmiles');
         if (!raced || attempt >= 3) throw e;
       }
     }
   }
 
-  private async addCandidatesTx(tx: Tx, runId: string, validated: ReturnType<typeof validateItems>): Promise<RunCandidateRecord[]> {
+  /** Inserts the links (and missing molecules); `readBack`: return the stored rows (one more query). */
+  private async addCandidatesTx(tx: Tx, runId: string, validated: ReturnType<typeof validateItems>, readBack: boolean): Promise<RunCandidateRecord[]> {
     const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true } });
     if (!run) throw new NotFoundError('Run', runId);
     if (validated.length === 0) return [];
@@ -567,6 +597,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
       metaJson: v.metaJson,
     }));
     for (const part of chunks(links)) await tx.runCandidate.createMany({ data: part });
+    if (!readBack) return [];
 
     const positions = links.map((l) => l.position);
     const out: RunCandidateRecord[] = [];
@@ -669,6 +700,17 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
       return makePage(edges, totalCount, rows.length > first);
     });
   }
+}
+
+/** Checks a CompleteRunInput and serialises its stats. @throws StoreValidationError */
+function validateCompletion(input: CompleteRunInput): string | null {
+  if (!['SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED'].includes(input?.status)) {
+    throw new StoreValidationError(`status must be SUCCEEDED, FAILED, CANCELLED or INTERRUPTED, got ${String(input?.status)}`);
+  }
+  if (input.error !== undefined && input.error !== null && typeof input.error !== 'string') {
+    throw new StoreValidationError('error must be a string');
+  }
+  return toJson(input.stats, 'stats');
 }
 
 function isActive(status: string): boolean {

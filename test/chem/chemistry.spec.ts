@@ -131,6 +131,19 @@ describe('describe / properties', () => {
     );
   });
 
+  it('describeCanonical gives describe() and fingerprint() of a canonical SMILES from one parse', () => {
+    const inputs = ['OC(=O)c1ccccc1OC(C)=O', 'C1CCCCCCCCCCC1', 'CN1CCN(CCC=C2c3ccccc3Sc3ccc(S(=O)(=O)N(C)C)cc32)CC1', '[13CH3]O'];
+    for (const input of inputs) {
+      const canonical = chem.canonical(input)!;
+      // Compared with describe() of the canonical SMILES: RDKit's descriptors depend on atom order in the last digits
+      // (aspirin's Crippen cLogP is 1.31009 read as written, 1.3101 from its canonical SMILES).
+      expect(chem.describeCanonical(canonical)).toEqual({ ...chem.describe(canonical), ecfp4: chem.fingerprint(canonical) });
+      expect(chem.describeCanonical(canonical)?.ecfp4).toEqual(chem.fingerprint(input));
+    }
+    expect(chem.describeCanonical('C1CC')).toBeNull();
+    expect(chem.describeCanonical('')).toBeNull();
+  });
+
   it('separate score functions agree with describe()', () => {
     const s = 'Cc1ccc(-c2cc(C(F)(F)F)nn2-c2ccc(S(N)(=O)=O)cc2)cc1';
     const p = chem.properties(s)!;

@@ -1,6 +1,6 @@
 /**
  * The worker-thread scoring pool: results equal main-thread scoring, in input order, across workers; canonical
- * SMILES computed in the workers; a closed pool refuses work.
+ * SMILES and descriptions computed in the workers; a closed pool refuses work.
  */
 import { Chemistry } from '../../src/chem/chemistry';
 import { chemistryForScoring } from '../../src/scoring/chem-adapter';
@@ -51,6 +51,18 @@ it('returns null for invalid SMILES when not told they are canonical', async () 
 it('canonicalises in the workers', async () => {
   expect(await pool.canonicalize(['OCC', 'C1CC', 'c1ccccc1', ''])).toEqual(['CCO', null, 'c1ccccc1', null]);
   expect(await pool.canonicalize([])).toEqual([]);
+});
+
+it('describes canonical SMILES in the workers as describe() and fingerprint() do on the main thread', async () => {
+  const canonical = SMILES.map((s) => chemistry.canonical(s) as string);
+  const remote = await pool.describeCanonical(canonical);
+  remote.forEach((d, i) => {
+    const local = chemistry.describe(canonical[i]);
+    expect(d).toEqual({ ...local, ecfp4: chemistry.fingerprint(canonical[i]) });
+    expect(d?.ecfp4).toBeInstanceOf(Uint8Array);
+  });
+  expect(remote[1]?.inchiKey).toBe('BSYNRYMUTXBXSQ-UHFFFAOYSA-N'); // aspirin
+  expect(await pool.describeCanonical(['C1CC'])).toEqual([null]);
 });
 
 it('refuses work once closed', async () => {

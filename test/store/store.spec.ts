@@ -225,6 +225,34 @@ describe('addCandidates', () => {
     expect((await store.getRunCandidates(run.id)).map((l) => l.position)).toEqual([0]);
   });
 
+  it('completeRunWithCandidates stores the candidates and finishes the run in one transaction', async () => {
+    const run = await newRun();
+    const done = await store.completeRunWithCandidates(run.id, [item(MOLECULES.aspirin, 0, { t: 0 }), item(MOLECULES.ibuprofen, 1, { t: 1 })], {
+      status: 'SUCCEEDED', stats: { decodes: 9 },
+    });
+    expect(done).toMatchObject({ id: run.id, status: 'SUCCEEDED', stats: { decodes: 9 } });
+    expect((await store.getRunCandidates(run.id)).map((l) => [l.position, l.candidate.canonicalSmiles])).toEqual([
+      [0, MOLECULES.aspirin.canonicalSmiles], [1, MOLECULES.ibuprofen.canonicalSmiles],
+    ]);
+  });
+
+  it('completeRunWithCandidates writes nothing when the completion fails (run already finished) or an item is bad', async () => {
+    const newOnes = alkanes(2, 700);
+    const finished = await newRun();
+    await store.completeRun(finished.id, { status: 'FAILED', error: 'boom' });
+    await expect(store.completeRunWithCandidates(finished.id, [item(newOnes[0], 0)], { status: 'SUCCEEDED' })).rejects.toBeInstanceOf(InvalidStateError);
+    expect(await store.getCandidateBySmiles(newOnes[0].canonicalSmiles)).toBeNull();
+    expect(await store.getRunCandidates(finished.id)).toEqual([]);
+    expect((await store.getRun(finished.id))?.status).toBe('FAILED');
+
+    const running = await newRun();
+    const bad = item({ ...newOnes[1], properties: { ...newOnes[1].properties, qed: Number.NaN } }, 1);
+    await expect(store.completeRunWithCandidates(running.id, [item(newOnes[0], 0), bad], { status: 'SUCCEEDED' })).rejects.toBeInstanceOf(StoreValidationError);
+    expect((await store.getRun(running.id))?.status).toBe('RUNNING');
+    expect(await store.getCandidateBySmiles(newOnes[0].canonicalSmiles)).toBeNull();
+    await expect(store.completeRunWithCandidates('nope', [], { status: 'SUCCEEDED' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('isolates other operations from an open transaction (no dirty reads, no writes riding on it)', async () => {
     // The driver adapter has one connection per process; without the store's queue, a query issued while a
     // transaction is open would run inside it, seeing rows that are about to be rolled back.
