@@ -44,6 +44,9 @@ export interface InterpolatedPoint {
   reason: string | null;
 }
 
+/** An endpoint of the path: the resolved molecule and its ECFP4 (packed 2048 bits, as `DescribedMolecule.ecfp4`). */
+export type Endpoint = ResolvedMolecule & { ecfp4: Uint8Array };
+
 export interface InterpolationOutcome {
   path: InterpolatedPoint[];
   decodes: number;
@@ -58,11 +61,11 @@ function meanStd(logvar: Float32Array): number {
 }
 
 export async function interpolate(
-  chem: Pick<ChemPort, 'fingerprint' | 'tanimoto'>,
+  chem: Pick<ChemPort, 'tanimoto'>,
   molecules: MoleculeBatchPort,
   model: ModelPort,
-  from: ResolvedMolecule,
-  to: ResolvedMolecule,
+  from: Endpoint,
+  to: Endpoint,
   opts: InterpolationOptions,
   normal: () => number,
 ): Promise<InterpolationOutcome> {
@@ -75,8 +78,8 @@ export async function interpolate(
   const noiseScale = meanStd(logvar);
   const ts = tGrid(opts.steps);
   const zPath = interpolationPath(a, b, ts, opts.method);
-  const fpFrom = chem.fingerprint(from.canonicalSmiles);
-  const fpTo = chem.fingerprint(to.canonicalSmiles);
+  const fpFrom = from.ecfp4;
+  const fpTo = to.ecfp4;
   const taken = new Set<string>([from.canonicalSmiles, to.canonicalSmiles]);
 
   const endpoint = (m: ResolvedMolecule, index: number, fp: Uint8Array): InterpolatedPoint => {

@@ -22,6 +22,8 @@ export interface ResolvedMolecule {
 export interface ChemPort {
   /** Resolve a SMILES or approved-drug name. @throws the chemistry layer's typed errors. */
   resolve(input: string): ResolvedMolecule;
+  /** `resolve` without InChIKey and properties (name lookup and RDKit validation only). @throws as `resolve`. */
+  resolveMolecule(input: string): Omit<ResolvedMolecule, 'inchiKey' | 'properties'>;
   /** Canonical SMILES, or null when RDKit rejects the string. Never throws for bad chemistry. */
   canonical(smiles: string): string | null;
   /**

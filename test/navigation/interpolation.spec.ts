@@ -48,7 +48,11 @@ maybe('interpolate', () => {
   const run = (molecules: MoleculeBatchPort, seed: number): Promise<InterpolationOutcome> => {
     const { chem, model } = services;
     const rng = new Rng(seed);
-    return interpolate(chem, molecules, model, chem.resolve('celecoxib'), chem.resolve('ibuprofen'),
+    const end = (name: string) => {
+      const r = chem.resolve(name);
+      return { ...r, ecfp4: chem.fingerprint(r.canonicalSmiles) };
+    };
+    return interpolate(chem, molecules, model, end('celecoxib'), end('ibuprofen'),
       { steps: 10, method: 'SLERP', seed, maxAttempts: 10 }, () => rng.normal());
   };
 
