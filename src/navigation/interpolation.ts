@@ -95,10 +95,12 @@ export async function interpolate(
   path[0] = endpoint(from, 0, fpFrom);
   path[ts.length - 1] = endpoint(to, ts.length - 1, fpTo);
 
+  /** Description batches in flight: a round's winners are described while the next round decodes. */
+  const describing: Promise<void>[] = [];
   /**
    * Settles one decode round: `decoded[k * perPoint + s]` is sample s of pending point `pending[k]`. Each point takes
    * its first valid sample not already on the path (points in order of t); the winners are then described in one
-   * batch. Returns the points still pending.
+   * batch (not awaited here). Returns the points still pending.
    */
   const settle = async (pendingNow: number[], decoded: string[], perPoint: number, source: 'GREEDY' | 'SAMPLED'): Promise<number[]> => {
     const canon = await molecules.canonicalizeMany(decoded);
@@ -116,14 +118,18 @@ export async function interpolate(
       }
       still.push(i);
     });
-    const described: DescribedMolecule[] = await molecules.describeMany(winners.map((w) => w.smiles));
-    winners.forEach(({ i }, k) => {
-      const d = described[k];
-      Object.assign(path[i], {
-        canonicalSmiles: d.canonicalSmiles, inchiKey: d.inchiKey, properties: d.properties, source,
-        tanimotoToFrom: chem.tanimoto(d.ecfp4, fpFrom), tanimotoToTo: chem.tanimoto(d.ecfp4, fpTo),
+    winners.forEach(({ i, smiles }) => Object.assign(path[i], { canonicalSmiles: smiles, source }));
+    const batch = molecules.describeMany(winners.map((w) => w.smiles)).then((described: DescribedMolecule[]) => {
+      winners.forEach(({ i }, k) => {
+        const d = described[k];
+        Object.assign(path[i], {
+          inchiKey: d.inchiKey, properties: d.properties,
+          tanimotoToFrom: chem.tanimoto(d.ecfp4, fpFrom), tanimotoToTo: chem.tanimoto(d.ecfp4, fpTo),
+        });
       });
     });
+    batch.catch(() => undefined); // handled: a failure surfaces from Promise.all below, even if a later decode throws first
+    describing.push(batch);
     return still;
   };
 
@@ -150,6 +156,7 @@ export async function interpolate(
     decodes += rows;
     pending = await settle(pending, out, samplesPerRound, 'SAMPLED');
   }
+  await Promise.all(describing);
   for (const i of pending) {
     path[i].reason = `no valid molecule distinct from the rest of the path within ${path[i].attempts} decodes`;
   }

@@ -67,6 +67,16 @@ maybe('interpolate', () => {
     expect(calls.filter((c) => c.startsWith('canonicalize')).length).toBe(calls.filter((c) => c.startsWith('describe')).length);
   });
 
+  it('fails with the error of a failed description batch, not an unhandled rejection', async () => {
+    const failing: MoleculeBatchPort = {
+      canonicalizeMany: (smiles) => pool.canonicalize(smiles),
+      describeMany: async () => {
+        throw new Error('worker gone');
+      },
+    };
+    await expect(run(failing, 1)).rejects.toThrow('worker gone');
+  });
+
   it('keeps distinct molecules, describes winners as describe() does and measures Tanimoto to both ends', async () => {
     const { chem } = services;
     const out = await run(inWorkers(pool), 3);
