@@ -4,6 +4,8 @@
 # validity, uniqueness and novelty of `n_prior_samples` prior samples z ~ N(0, I). Written to
 # `models/<model>/model-card.json` and `.md` together with data checksums, config hash, library versions and
 # training time. Both unconstrained and syntax-masked greedy decoding are measured (molnav_vae/syntax.py).
+# Also the MOSES-style metrics (validity, unique@1k/@10k, novelty, IntDiv1, Filters, SNN/Frag/Scaf against the test
+# split) of prior samples and the latent smoothness of interpolations between held-out pairs (molnav_vae/moses_metrics.py).
 
 # %%
 import json
@@ -18,5 +20,8 @@ _, splits = load_prepared(cfg)
 summary = json.loads((cfg.work_dir / "data_summary.json").read_text())
 card = evaluate(cfg, model, vocab, splits, state, summary)
 write_model_card(cfg, card)
-print(json.dumps({"reconstruction": card["evaluation"]["reconstruction"]["reconstruction_accuracy"],
-                  **{k: card["evaluation"]["prior"][k] for k in ("validity", "uniqueness", "novelty")}}, indent=1))
+ev = card["evaluation"]
+print(json.dumps({"reconstruction": ev["reconstruction"]["reconstruction_accuracy"],
+                  **{k: ev["prior"][k] for k in ("validity", "uniqueness", "novelty")},
+                  "moses_syntax_masked": {k: v for k, v in ev["moses"]["syntax_masked"].items() if not isinstance(v, str)},
+                  "latent_smoothness": ev["latent_smoothness"]}, indent=1))

@@ -1,24 +1,27 @@
 #!/usr/bin/env python3
 """Execute the training pipeline notebooks (jupytext percent format, kept as .py) in order.
 
-Usage: /usr/bin/python3 notebooks/run.py --config notebooks/configs/full.json [--only 01,02] [--max-minutes 80]
+Usage: /usr/bin/python3 notebooks/run.py --config notebooks/configs/full.json [--only 01,02] [--max-minutes 80] [--plain]
 
 Each `NN_*.py` file is converted to a notebook (a `# %%` line starts a code cell, `# %% [markdown]` a markdown
 cell) and executed with nbclient in a fresh Debian python3 kernel; the executed .ipynb is written to the config's
 work dir. The notebooks read the config path from MOLNAV_CONFIG. Exit status is non-zero if any cell fails.
+
+--plain runs the same files as plain Python scripts (runpy), without Jupyter: for a host without nbclient, such as
+the GPU machine (torch 2.x, no RDKit: only 02_train runs there; MOLNAV_DEVICE=cuda|cpu|auto picks the device).
 """
 import argparse
 import os
+import runpy
 import sys
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 HERE = Path(__file__).resolve().parent
 
 
-def percent_to_notebook(text: str) -> nbformat.NotebookNode:
+def percent_to_notebook(text: str):
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     kind, lines = None, []
@@ -48,6 +51,7 @@ def main() -> int:
     ap.add_argument("--config", default=str(HERE / "configs" / "tiny.json"))
     ap.add_argument("--only", default="", help="comma-separated notebook prefixes, e.g. 01,02")
     ap.add_argument("--max-minutes", type=float, default=None, help="training wall-clock budget")
+    ap.add_argument("--plain", action="store_true", help="run the files as plain Python scripts, without Jupyter")
     args = ap.parse_args()
     os.environ["MOLNAV_CONFIG"] = str(Path(args.config).resolve())
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")  # measured fastest with torch at 1 thread on 2 cores
@@ -65,6 +69,12 @@ def main() -> int:
         if only and not any(path.name.startswith(p) for p in only):
             continue
         print(f"== {path.name} ({cfg.name})", flush=True)
+        if args.plain:
+            runpy.run_path(str(path), run_name="__main__")
+            continue
+        import nbformat
+        from nbclient import NotebookClient
+
         nb = percent_to_notebook(path.read_text())
         client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(HERE)}})
         try:

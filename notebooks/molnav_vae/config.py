@@ -48,6 +48,11 @@ class Config:
     n_prior_samples: int = 10000
     eval_batch: int = 500
     n_golden: int = 8
+    # MOSES-style metrics (molnav_vae.moses_metrics): prior samples are drawn until this many are valid (at most
+    # 3x as many latents, or n_prior_samples if larger); interpolations between held-out pairs for latent smoothness
+    moses_valid_target: int = 10000
+    smoothness_pairs: int = 200
+    smoothness_steps: int = 10
     # property directions (05_directions.py): molecules for the fit, the held-out check and the report
     directions_train: int = 20000
     directions_heldout: int = 5000
@@ -72,7 +77,8 @@ class Config:
     def hash(self) -> str:
         """SHA-256 of the canonical JSON of the settings that shape the model (not paths or budgets)."""
         d = self.to_dict()
-        for k in ("max_minutes", "out_dir", "directions_train", "directions_heldout", "directions_report"):
+        for k in ("max_minutes", "out_dir", "directions_train", "directions_heldout", "directions_report",
+                  "moses_valid_target", "smoothness_pairs", "smoothness_steps"):
             d.pop(k, None)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()
 

@@ -20,6 +20,25 @@ from .data import bucketed_batches, encode_all, iterate, load_prepared, pad_batc
 from .model import SmilesVAE, build_model
 
 
+def training_device() -> torch.device:
+    """MOLNAV_DEVICE: `cpu`, `cuda` or `auto` (default: cuda when torch sees a GPU). Works with Debian's torch 1.13 (CPU)
+    and the GPU host's torch 2.x; the GPU host has no RDKit, which training does not need (see quick_monitor)."""
+    want = os.environ.get("MOLNAV_DEVICE", "auto")
+    if want not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"MOLNAV_DEVICE must be auto, cpu or cuda, got {want!r}")
+    if want == "auto":
+        want = "cuda" if torch.cuda.is_available() else "cpu"
+    if want == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("MOLNAV_DEVICE=cuda but torch.cuda.is_available() is false")
+    return torch.device(want)
+
+
+def device_description(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)}, torch {torch.__version__})"
+    return f"cpu ({os.cpu_count()} cores, torch {torch.__version__})"
+
+
 def set_seeds(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -42,9 +61,10 @@ def vae_loss(model: SmilesVAE, tokens: torch.Tensor, lengths: torch.Tensor, beta
     B, L = tokens.shape
     mu, logvar = model.encode(tokens, lengths)
     z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-    target = torch.cat([tokens, torch.zeros(B, 1, dtype=torch.long)], dim=1)
-    target[torch.arange(B), lengths] = eos
-    dec_in = torch.cat([torch.full((B, 1), bos, dtype=torch.long), tokens], dim=1)
+    dev = tokens.device
+    target = torch.cat([tokens, torch.zeros(B, 1, dtype=torch.long, device=dev)], dim=1)
+    target[torch.arange(B, device=dev), lengths] = eos
+    dec_in = torch.cat([torch.full((B, 1), bos, dtype=torch.long, device=dev), tokens], dim=1)
     logits = model.decode_teacher_forced(z, dec_in)
     recon = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=0, reduction="sum") / B
     kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)).mean()
@@ -56,20 +76,25 @@ def vae_loss(model: SmilesVAE, tokens: torch.Tensor, lengths: torch.Tensor, beta
 
 @torch.no_grad()
 def quick_monitor(model: SmilesVAE, vocab, valid_smiles, n: int, max_steps: int, seed: int) -> Dict:
-    """Greedy reconstruction on n validation molecules and RDKit validity of n prior samples (a cheap signal)."""
-    from rdkit import Chem, RDLogger
+    """Greedy reconstruction on n validation molecules and RDKit validity of n prior samples (a cheap signal).
+    Without RDKit (the GPU host) prior validity is reported as None."""
+    try:
+        from rdkit import Chem, RDLogger
 
-    RDLogger.DisableLog("rdApp.*")
+        RDLogger.DisableLog("rdApp.*")
+    except ImportError:
+        Chem = None
     model.eval()
+    dev = next(model.parameters()).device
     sub = valid_smiles[:n]
     tokens, lengths = pad_batch(encode_all(vocab, sub))
-    mu, _ = model.encode(tokens, lengths)
-    dec = model.greedy(mu, max_steps)
+    mu, _ = model.encode(tokens.to(dev), lengths.to(dev))
+    dec = model.greedy(mu, max_steps).cpu()
     recon = sum(vocab.decode(row.tolist()) == s for row, s in zip(dec, sub)) / len(sub)
     g = torch.Generator().manual_seed(seed)
-    z = torch.randn(n, model.latent_dim, generator=g)
-    dec = model.greedy(z, max_steps)
-    valid = sum(Chem.MolFromSmiles(vocab.decode(row.tolist())) is not None for row in dec) / n
+    z = torch.randn(n, model.latent_dim, generator=g).to(dev)
+    dec = model.greedy(z, max_steps).cpu()
+    valid = None if Chem is None else sum(Chem.MolFromSmiles(vocab.decode(row.tolist())) is not None for row in dec) / n
     model.train()
     return {"valid_recon": recon, "prior_validity": valid}
 
@@ -80,7 +105,8 @@ def train(cfg: Config, monitor_every: int = 500, monitor_n: int = 200) -> Dict:
     vocab, splits = load_prepared(cfg)
     train_seqs = encode_all(vocab, splits["train"])
     lengths = [len(s) for s in train_seqs]
-    model = build_model(cfg, len(vocab))
+    device = training_device()
+    model = build_model(cfg, len(vocab)).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
     ckpt_path = cfg.work_dir / "checkpoint.pt"
     log_path = cfg.work_dir / "train_log.jsonl"
@@ -88,19 +114,28 @@ def train(cfg: Config, monitor_every: int = 500, monitor_n: int = 200) -> Dict:
     total_steps = cfg.epochs * steps_per_epoch
     state = {"epoch": 0, "batch": 0, "step": 0, "elapsed_s": 0.0, "history": [], "done": False}
     if ckpt_path.exists():
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optim"])
         state = ck["state"]
-        torch.set_rng_state(ck["torch_rng"])
+        torch.set_rng_state(ck["torch_rng"].cpu())
+        if device.type == "cuda" and ck.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(ck["cuda_rng"].cpu(), device)
         print(f"resumed at epoch {state['epoch']} batch {state['batch']} step {state['step']}", flush=True)
     if state["done"] and state["epoch"] >= cfg.epochs:
         return state
     state["done"] = False  # more epochs planned than the checkpoint finished: go on
 
+    # the device of the session that trained last (a run may move between the CPU here and a GPU host)
+    state.setdefault("devices", [])
+    if not state["devices"] or state["devices"][-1] != device_description(device):
+        state["devices"].append(device_description(device))
+
     def save():
         tmp = ckpt_path.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optim": opt.state_dict(), "state": state, "torch_rng": torch.get_rng_state(),
+        cpu_weights = {k: v.detach().cpu() for k, v in model.state_dict().items()}  # loadable on a CPU-only host
+        torch.save({"model": cpu_weights, "optim": opt.state_dict(), "state": state, "torch_rng": torch.get_rng_state(),
+                    "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
                     "config": cfg.to_dict(), "vocab": vocab.itos}, tmp)
         os.replace(tmp, ckpt_path)
 
@@ -118,7 +153,7 @@ def train(cfg: Config, monitor_every: int = 500, monitor_n: int = 200) -> Dict:
             beta = beta_at(cfg, step)
             for group in opt.param_groups:
                 group["lr"] = lr_at(cfg, step, total_steps)
-            loss, recon, kl, acc = vae_loss(model, tokens, lens, beta)
+            loss, recon, kl, acc = vae_loss(model, tokens.to(device), lens.to(device), beta)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)
@@ -153,13 +188,13 @@ def train(cfg: Config, monitor_every: int = 500, monitor_n: int = 200) -> Dict:
     state["done"] = status == "done"
     state["status"] = status
     save()
-    torch.save(model.state_dict(), cfg.work_dir / "model.pt")
+    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, cfg.work_dir / "model.pt")
     return state
 
 
 def load_trained(cfg: Config):
     """The model and vocabulary from the last checkpoint, in eval mode."""
-    ck = torch.load(cfg.work_dir / "checkpoint.pt")
+    ck = torch.load(cfg.work_dir / "checkpoint.pt", map_location="cpu")
     from .tokenizer import Vocab
 
     vocab = Vocab(ck["vocab"])
