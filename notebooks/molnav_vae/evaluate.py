@@ -63,8 +63,7 @@ def _prior_stream(model, vocab, batch: int, max_steps: int, seed: int, masked: b
     g = torch.Generator().manual_seed(seed)
     while True:
         z = torch.randn(batch, model.latent_dim, generator=g)
-        with torch.no_grad():
-            rows = model.greedy(z, max_steps, syntax_itos=vocab.itos if masked else None)
+        rows = model.greedy(z, max_steps, syntax_itos=vocab.itos if masked else None)  # greedy runs under no_grad
         yield [_canon(vocab.decode(row.tolist())) for row in rows]
 
 
@@ -299,7 +298,7 @@ decoder GRU {ar['dec_hidden']} x {ar['dec_layers']}, vocabulary {ar['vocab_size'
 ## Training
 - Data: {tr['data']}; {tr['data_summary']['splits']['train']['kept']:,} train / {tr['data_summary']['splits']['valid']['kept']:,} valid / {tr['data_summary']['splits']['test']['kept']:,} test molecules.
 - Epochs completed: {tr['epochs_completed']:.2f} ({tr['steps']} steps of batch {tr['config']['batch_size']}), status `{tr['status']}`.
-- Training time: {tr['training_time_s'] / 60:.1f} min on {tr['device'] if tr['device'] != 'cpu' else 'cpu (2 cores)'}.
+- Training time: {tr['training_time_s'] / 60:.1f} min on {tr['device']}.
 - KL weight: linear 0 -> {tr['config']['beta_max']} over {tr['config']['beta_anneal_steps']} steps; Adam lr {tr['config']['lr']} cosine to {tr['config']['lr_final']}.
 - Config SHA-256: `{tr['config_sha256']}`.
 {''.join(f'- Schedule change: {c}' + chr(10) for c in tr['config'].get('extra', {}).get('schedule_changes', []))}

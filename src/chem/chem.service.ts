@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Chemistry, ChemistryOptions, MoleculeDescription, ValidationResult } from './chemistry';
+import { Chemistry, ChemistryOptions, FingerprintedDescription, MoleculeDescription, ValidationResult } from './chemistry';
 import { DrugIndex } from './drugs';
 import { ChemNotReadyError, InvalidSmilesError, ValidationCode } from './errors';
 import { MoleculeRef, ResolvedMolecule, resolveAndDescribe, resolveMolecule } from './resolve';
@@ -78,6 +78,15 @@ export class ChemService implements OnModuleInit, OnModuleDestroy {
   canonical(smiles: string): string | null {
     recordMolecules('chem_service', 'canonical');
     return this.chem.canonical(smiles);
+  }
+
+  /**
+   * `Chemistry.describeCanonical` of each RDKit canonical SMILES: InChIKey, properties and ECFP4 from one parse; null
+   * where RDKit cannot parse the string.
+   */
+  describeCanonical(canonicalSmiles: readonly string[]): Array<FingerprintedDescription | null> {
+    recordMolecules('chem_service', 'describe', canonicalSmiles.length);
+    return canonicalSmiles.map((s) => this.chem.describeCanonical(s));
   }
 
   /**

@@ -121,7 +121,7 @@ export interface MoleculeDescription {
   properties: MolecularProperties;
 }
 
-/** Result of `Chemistry.describeWithFingerprint()`: `describe()` plus the ECFP4 fingerprint of the same parse. */
+/** Result of `Chemistry.describeCanonical()`: `describe()` plus the ECFP4 fingerprint of the same parse. */
 export interface FingerprintedDescription extends MoleculeDescription {
   /** ECFP4 (Morgan radius 2, 2048 bits), packed as `fingerprint()` returns it (256 bytes). */
   ecfp4: Uint8Array;

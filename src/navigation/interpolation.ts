@@ -82,18 +82,18 @@ export async function interpolate(
   const fpTo = to.ecfp4;
   const taken = new Set<string>([from.canonicalSmiles, to.canonicalSmiles]);
 
-  const endpoint = (m: ResolvedMolecule, index: number, fp: Uint8Array): InterpolatedPoint => {
+  const endpoint = (m: Endpoint, index: number): InterpolatedPoint => {
     return {
       index, t: ts[index], canonicalSmiles: m.canonicalSmiles, inchiKey: m.inchiKey, properties: m.properties,
-      tanimotoToFrom: chem.tanimoto(fp, fpFrom), tanimotoToTo: chem.tanimoto(fp, fpTo), source: 'INPUT', attempts: 0, reason: null,
+      tanimotoToFrom: chem.tanimoto(m.ecfp4, fpFrom), tanimotoToTo: chem.tanimoto(m.ecfp4, fpTo), source: 'INPUT', attempts: 0, reason: null,
     };
   };
   const path: InterpolatedPoint[] = ts.map((t, index) => ({
     index, t, canonicalSmiles: null, inchiKey: null, properties: null, tanimotoToFrom: null, tanimotoToTo: null,
     source: 'NONE', attempts: 0, reason: null,
   }));
-  path[0] = endpoint(from, 0, fpFrom);
-  path[ts.length - 1] = endpoint(to, ts.length - 1, fpTo);
+  path[0] = endpoint(from, 0);
+  path[ts.length - 1] = endpoint(to, ts.length - 1);
 
   /** Description batches in flight: a round's winners are described while the next round decodes. */
   const describing: Promise<void>[] = [];

@@ -2,7 +2,7 @@
  * The narrow views of chemistry, model and store that the navigation logic needs. The Nest module binds them to
  * ChemService, ModelService and StoreService; tests can bind them to the same real services without Nest.
  */
-import type { MolecularProperties } from '../chem/chemistry';
+import type { FingerprintedDescription, MolecularProperties } from '../chem/chemistry';
 import type { PropertyDirections } from '../model/directions';
 import type { ScoringSpec } from '../scoring/spec';
 import type { BatchScorer } from './optimization';
@@ -87,14 +87,8 @@ export interface StorePort {
   getRunState(id: string): Promise<Record<string, unknown> | null>;
 }
 
-/** The scoring language as the optimiser needs it (bound to ScoringService). */
-/** What a decoded molecule needs before it joins a path: InChIKey, properties and ECFP4 (packed 2048 bits). */
-export interface DescribedMolecule {
-  canonicalSmiles: string;
-  inchiKey: string | null;
-  properties: MolecularPropertiesLike;
-  ecfp4: Uint8Array;
-}
+/** What a decoded molecule needs before it joins a path: InChIKey, properties and ECFP4 (the chemistry layer's type). */
+export type DescribedMolecule = FingerprintedDescription;
 
 /**
  * RDKit work on batches of decoded molecules, in the scoring worker threads when the service runs them (several
@@ -111,6 +105,7 @@ export interface MoleculeBatchPort {
   describeMany(canonicalSmiles: readonly string[]): Promise<DescribedMolecule[]>;
 }
 
+/** The scoring language as the optimiser needs it, and batched RDKit work on decodes (bound to ScoringService). */
 export interface ScoringPort extends MoleculeBatchPort {
   /** Validates a scoring-language objective (JSON). @throws InvalidObjectiveError listing every problem. */
   validate(input: unknown): ScoringSpec;

@@ -87,7 +87,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   /** RDKit canonical SMILES of each raw string (null where rejected), in the worker threads when they run. */
   async canonicalizeMany(smiles: readonly string[]): Promise<Array<string | null>> {
     if (this.pool) return this.pool.canonicalize(smiles);
-    return smiles.map((s) => this.chem.chem.canonical(s));
+    return smiles.map((s) => this.chem.canonical(s));
   }
 
   /**
@@ -96,7 +96,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
    * @throws Error when a string cannot be parsed (the callers pass outputs of `canonicalizeMany`).
    */
   async describeMany(canonicalSmiles: readonly string[]): Promise<DescribedMolecule[]> {
-    const out = this.pool ? await this.pool.describeCanonical(canonicalSmiles) : canonicalSmiles.map((s) => this.chem.chem.describeCanonical(s));
+    const out = this.pool ? await this.pool.describeCanonical(canonicalSmiles) : this.chem.describeCanonical(canonicalSmiles);
     return out.map((d, i) => {
       if (!d) throw new Error(`RDKit cannot parse the canonical SMILES ${JSON.stringify(canonicalSmiles[i])}`);
       return d;
