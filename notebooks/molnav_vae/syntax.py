@@ -1,15 +1,17 @@
 """SMILES syntax mask for decoding: per row, the tokens that keep the string a well-formed SMILES.
 
 The decoder picks tokens freely, and a few percent of its strings break SMILES syntax: an unclosed branch or ring
-bond, `()`, a ring closure right after `(`, `<eos>` inside a branch. The mask removes those choices before the
+bond, `()`, a ring closure right after `(`, `<eos>` inside a branch, and many more break chemistry: a fluorine with
+two bonds, an aromatic ring without a Kekulé structure. The mask removes those choices before the
 sampler sees them (the logits of disallowed tokens become -inf), so greedy decoding takes the best allowed token.
-It cannot fix chemistry (valence, aromaticity): RDKit still judges validity. This is grammar-constrained decoding
-in the spirit of Kusner et al., Grammar VAE (ICML 2017, arXiv:1703.01925) and Dai et al., SD-VAE (ICLR 2018,
+It cannot see everything (a row may still paint its aromatic system into a corner): RDKit still judges validity.
+This is grammar-constrained decoding in the spirit of Kusner et al., Grammar VAE (ICML 2017, arXiv:1703.01925) and Dai et al., SD-VAE (ICLR 2018,
 arXiv:1802.08786), reduced to the bracket and ring-bond structure of SMILES (Weininger, J. Chem. Inf. Comput. Sci.
 1988, 28, 31, doi:10.1021/ci00057a005).
 
 The rules are the contract with src/model/syntax.ts, which implements the same table; golden outputs of masked
-greedy decoding check that the two agree token for token.
+greedy decoding and a trace of the allowed sets over 120 decodes (molnav_vae/syntax_trace.py,
+test/model/syntax-parity.spec.ts) check that the two agree token for token.
 
 Token classes: ATOM (organic-subset, aromatic and bracket atoms), BOND (- = # / \\ :), OPEN `(`, CLOSE `)`, RING
 (a digit or %nn), END (<eos>), NEVER (<pad>, <bos>, <unk>, and anything else, such as `.`).
@@ -23,8 +25,12 @@ Allowed after          ATOM  BOND  OPEN  CLOSE  RING  END
   *  only inside a branch (depth > 0)
   ** only with depth 0 and no open ring bond
 Valence: a bond (chain, branch or ring bond; order 1 unless `=` 2 or `#` 3 came before it) is allowed only where
-both atoms have room for it. Room is counted for organic-subset atoms only, against their largest RDKit valence:
-B 3, C 4, N 3, O 2, P 5, S 6, F Cl Br I 1, aromatic c 4, n 3, o 2, s 4, p 4, b 3. Bracket atoms are not counted.
+both atoms have room for it. Room is counted against the atom's largest RDKit valence: B 3, C 4, N 3, O 2, P 5, S 6,
+F Cl Br I 1, aromatic c 4, n 3, o 2, s 4, p 4, b 3; a bracket atom as its element with its charge (a charged atom
+as its isoelectronic neighbour: N+ as C, O+ and C- as N, O- and N- as O, S+ as P, P+ as Si, S- as Cl) less its
+written hydrogens ([NH3+] 1, [C@@H] 3, [nH] 2, [O-] 1); other bracket atoms (isotopes, other elements) are not counted.
+Dead ends: a token is refused when, after it, a ring label is still open while neither the current atom nor any atom
+with an open branch has room for another bond (`C1CC(F)(F)F`, `O1` after a chain bond): nothing could close it.
 RING: closing an open label is allowed unless it was opened on the current atom (C11) or on the atom the current
 atom is bonded to in the chain (CC1(C)C1, c1C1: a second bond between the same two atoms); opening a new label, and
 OPEN, are allowed only while the tokens left after this one can still close everything: left - 1 > depth + open
@@ -37,10 +43,24 @@ current atom may still take a substituent, an atom with an open branch one more)
 is searched along the bonds so far, and again with each other open ring label as a bond from the current atom (it
 may close on it next, as in c12); any pass allows the closure. This is a valence-class
 rule: dropped with the others when nothing would be left.
+Kekulé rule: an aromatic system must keep a Kekulé structure: kekulisation as a matching of aromatic bonds, as RDKit
+does it, checked on a partial SMILES in the way of Noel O'Boyle's partialsmiles package. Each aromatic atom
+is c (takes one double bond of the system unless it has a double bond outside it, as in c=O), n (one with two bonds,
+none with three), a cation [n+] [nH+] [o+] [s+] (one), or o s [nH] [n-] (none). An atom is finished once it can take
+no further bond (it is not the current atom, has no open branch and no open ring label). A token is refused if, after
+it, some aromatic system it touches has no matching of its aromatic bonds that gives every finished atom needing a
+double bond one, where unfinished atoms may take one if they still can (they may also end without one). Checked for
+the tokens that finish an aromatic atom or take a double bond away from one: an atom after an aromatic atom, `)`, a
+ring closure, <eos>; the search gives up and allows past 2,000 steps. Tiers: the Kekulé rule is dropped first when
+it would leave no token, then the valence-class rules (valence, dead ends, aromatic rings), then only syntax remains.
+Over 45,000 ZINC250k molecules (5,000 test, 40,000 training) the Kekulé, dead-end and bracket-valence rules refused
+no real token (the aromatic-ring rule refused one, a fused polycycle).
 Closing mode: once the network's unmasked argmax is <eos> while <eos> is not allowed, the row only takes `)`, closures
 of open ring labels and <eos> (where one of them is allowed; an atom otherwise), so it closes what it left open
-instead of running on to the length limit.
+instead of running on to the length limit. Closers the Kekulé rule refuses are taken from the valence tier when no
+other closer is left: such a row ends (invalid) rather than growing atoms until the length limit.
 """
+import functools
 import re
 from typing import Dict, List, Sequence
 
@@ -55,6 +75,32 @@ MAX_VALENCE = {"B": 3, "C": 4, "N": 3, "O": 2, "P": 5, "S": 6, "F": 1, "Cl": 1, 
                "b": 3, "c": 4, "n": 3, "o": 2, "p": 4, "s": 4}
 BOND_ORDER = {"-": 1, "=": 2, "#": 3, "/": 1, "\\": 1, ":": 1}
 UNLIMITED = 99
+# Bracket atoms: largest valence by element and formal charge (a charged atom as its isoelectronic neighbour: N+ as C,
+# O+ and C- as N, O- and N- as O, S+ as P, P+ as Si, S- as Cl), less the hydrogens written in the bracket.
+BRACKET_VALENCE = {("C", 0): 4, ("C", -1): 3, ("C", 1): 3, ("N", 0): 3, ("N", 1): 4, ("N", -1): 2, ("O", 0): 2,
+                   ("O", 1): 3, ("O", -1): 1, ("S", 0): 6, ("S", 1): 5, ("S", -1): 1, ("P", 0): 5, ("P", 1): 4}
+_BRACKET_RE = re.compile(r"^\[([0-9]*)([A-Z][a-z]?|[a-z][a-z]?)(@*)(H[0-9]?)?([+-][0-9]?)?\]$")
+# Aromatic atom kinds for the Kekule rule (see the module doc): whether the atom takes one double bond of a Kekule
+# structure of its aromatic system.
+PI_NONE, PI_CARBON, PI_NITROGEN, PI_CATION = 0, 1, 2, 3  # not aromatic or never (o s [nH] [n-]); c; n; [n+] [nH+] [o+] [s+]
+PI_KIND = {"c": PI_CARBON, "n": PI_NITROGEN, "[n+]": PI_CATION, "[nH+]": PI_CATION, "[o+]": PI_CATION, "[s+]": PI_CATION}
+KEKULE_BUDGET = 2000  # matching search calls per check; past it the check allows the token
+
+
+@functools.lru_cache(maxsize=None)
+def max_valence(tok: str) -> int:
+    """Largest bond-order sum an atom token can take (UNLIMITED when not known: isotopes, other elements)."""
+    if tok in MAX_VALENCE:
+        return MAX_VALENCE[tok]
+    m = _BRACKET_RE.match(tok)
+    if not m or m.group(1):
+        return UNLIMITED
+    element = m.group(2)
+    element = element[0].upper() + element[1:] if element in ("c", "n", "o", "s", "p", "b") else element
+    h = 0 if not m.group(4) else int(m.group(4)[1:] or 1)
+    charge = 0 if not m.group(5) else int(m.group(5)[1:] or 1) * (1 if m.group(5)[0] == "+" else -1)
+    v = BRACKET_VALENCE.get((element, charge))
+    return UNLIMITED if v is None else v - h
 
 
 def token_class(tok: str) -> int:
@@ -96,6 +142,13 @@ class SyntaxState:
         self.donor = []  # per atom: 0 no, 1 pyrrole-type donor token, 2 plain n (a donor with three bonds)
         self.degree = []  # per atom: bonds so far
         self.adj = []  # per atom: neighbours
+        self.pi = []  # per atom: PI_* kind (Kekule rule)
+        self.exo = []  # per atom: has a double or triple bond that is not aromatic (the c of c=O)
+        self.aadj = []  # per atom: neighbours through aromatic bonds (aromatic atoms joined without a bond symbol or by ':')
+        self.finished = []  # per atom: takes no further bond (not current, no open branch on it, no open ring label)
+        self.labels_at = []  # per atom: ring labels it opened that are still open
+        self.pending_sym = None  # the bond token before the next bond, or None
+        self.ring_sym = {}  # open label -> the bond token written where it opened, or None
 
     def _distances(self, start: int, extra: Dict[int, List[int]]) -> List[int]:
         """BFS distances (bonds) from start over aromatic atoms, along bonds and the `extra` edges; -1 if unreachable."""
@@ -159,13 +212,28 @@ class SyntaxState:
         prev = self.prev
         room = self.room[self.cur] if self.cur >= 0 else UNLIMITED
         order = self.pending
-        syntax, valence = [], []
+        # Dead ends: a ring label still open while neither the current atom nor an atom with an open branch has room
+        # left for a bond: nothing could close it. `spent` is what the token takes from the current atom.
+        stack_room = [self.room[b] - (order if b == self.cur else 0) for b in self.branch_points]
+        stack_live = any(r > 0 for r in stack_room)
+
+        def dead(labels_after: int, cur_room_after: int, stack_live_after: bool) -> bool:
+            return labels_after > 0 and cur_room_after <= 0 and not stack_live_after
+
+        syntax, valence, kekule = [], [], []
+        atom_kek = {}  # Kekule verdict of an ATOM token by (aromatic, pi kind): the same for all tokens of a kind
         for tid, c in enumerate(self.classes):
             tok = self.itos[tid]
-            ok, fits = False, True
+            ok, fits, kek = False, True, True
             if c == ATOM:
                 ok = True
-                fits = self.cur < 0 or (room >= order and MAX_VALENCE.get(tok, UNLIMITED) >= order)
+                if self.cur >= 0:
+                    fits = room >= order and max_valence(tok) >= order
+                    fits = fits and not dead(len(self.open_rings), max_valence(tok) - order, stack_live)
+                    key = (bool(_AROMATIC_RE.match(tok)), PI_KIND.get(tok, PI_NONE))
+                    if fits and key not in atom_kek:
+                        atom_kek[key] = self._kekule_after_atom(*key)
+                    kek = atom_kek.get(key, True)
             elif c == BOND:
                 ok = prev in (ATOM, RING, CLOSE, OPEN)
                 fits = room >= BOND_ORDER[tok]
@@ -174,26 +242,37 @@ class SyntaxState:
                 fits = room >= 1
             elif c == CLOSE:
                 ok = prev in (ATOM, RING, CLOSE) and self.depth > 0
+                if ok:
+                    top = self.branch_points[-1]
+                    fits = not dead(len(self.open_rings), self.room[top], any(self.room[b] > 0 for b in self.branch_points[:-1]))
+                    kek = self._kekule_after_close()
             elif c == RING and prev in (ATOM, RING, BOND):
                 if tok in self.open_rings:
                     at = self.open_rings[tok]
                     ok = at != self.cur and at != self.parent[self.cur]
                     fits = room >= order and (not ok or self.aromatic_ring_ok(tok))
+                    fits = fits and not dead(len(self.open_rings) - 1, room - order, stack_live)
+                    kek = not (ok and fits) or self._kekule_after_ring_close(tok)
                 else:
                     ok = can_grow
-                    fits = room >= order
+                    fits = room >= order and not dead(len(self.open_rings) + 1, room - order, stack_live)
             elif c == END:
                 ok = prev in (ATOM, RING, CLOSE) and closed
+                kek = not ok or self._kekule_ok([self.cur], newly=(self.cur,))
             syntax.append(ok)
             valence.append(ok and fits)
-        out = valence if any(valence) else syntax
+            kekule.append(ok and fits and kek)
+        out = kekule if any(kekule) else valence if any(valence) else syntax
         if wants_end and not out[self.end_id]:
             self.closing = True
         if self.closing:
-            closers = [ok and (c in (CLOSE, END) or (c == RING and self.itos[tid] in self.open_rings))
-                       for tid, (ok, c) in enumerate(zip(out, self.classes))]
-            if any(closers):
-                return closers
+            # closers allowed by the Kekule tier, else by the valence tier: a row whose aromatic system cannot be
+            # completed ends (invalid) instead of running on to the length limit
+            for tier in (out, valence) if out is kekule else (out,):
+                closers = [ok and (c in (CLOSE, END) or (c == RING and self.itos[tid] in self.open_rings))
+                           for tid, (ok, c) in enumerate(zip(tier, self.classes))]
+                if any(closers):
+                    return closers
         return out
 
     def advance(self, tid: int) -> None:
@@ -202,43 +281,180 @@ class SyntaxState:
         if c == ATOM:
             tok = self.itos[tid]
             self.parent.append(self.cur)
-            self.room.append(MAX_VALENCE.get(tok, UNLIMITED))
+            self.room.append(max_valence(tok))
             self.aromatic.append(bool(_AROMATIC_RE.match(tok)))
             self.donor.append(1 if tok in DONOR_TOKENS else 2 if tok == "n" else 0)
             self.degree.append(0)
             self.adj.append([])
+            self.pi.append(PI_KIND.get(tok, PI_NONE))
+            self.exo.append(False)
+            self.aadj.append([])
+            self.finished.append(False)
+            self.labels_at.append(0)
             if self.cur >= 0:
                 self.room[self.cur] -= self.pending
                 self.room[-1] -= self.pending
-                self._bond(self.cur, self.atoms)
+                self._bond(self.cur, self.atoms, self.pending_sym, self.pending)
             self.pending = 1
-            self.cur = self.atoms
+            self.pending_sym = None
+            last, self.cur = self.cur, self.atoms
             self.atoms += 1
+            if last >= 0:
+                self._finish_if_done(last)
         elif c == BOND:
             self.pending = BOND_ORDER[self.itos[tid]]
+            self.pending_sym = self.itos[tid]
         elif c == OPEN:
             self.depth += 1
             self.branch_points.append(self.cur)
         elif c == CLOSE:
             self.depth -= 1
+            last = self.cur
             self.cur = self.branch_points.pop()
+            self._finish_if_done(last)
         elif c == RING:
             label = self.itos[tid]
             if label in self.open_rings:
                 at = self.open_rings.pop(label)  # the opener took its valence share when the label was opened
-                self._bond(self.cur, at)
+                self.labels_at[at] -= 1
+                sym = self.ring_sym.pop(label)
+                self._bond(self.cur, at, sym if self.pending_sym is None else self.pending_sym,
+                           max(self.pending, BOND_ORDER.get(sym, 1)))
+                self._finish_if_done(at)
             else:
                 self.open_rings[label] = self.cur
+                self.labels_at[self.cur] += 1
+                self.ring_sym[label] = self.pending_sym
             self.room[self.cur] -= self.pending
             self.pending = 1
+            self.pending_sym = None
         self.prev = c
 
 
-    def _bond(self, a: int, b: int) -> None:
+    def _bond(self, a: int, b: int, sym, order: int) -> None:
         self.adj[a].append(b)
         self.adj[b].append(a)
         self.degree[a] += 1
         self.degree[b] += 1
+        if self.aromatic[a] and self.aromatic[b] and sym in (None, ":"):
+            self.aadj[a].append(b)
+            self.aadj[b].append(a)
+        elif order >= 2:
+            self.exo[a] = self.exo[a] or self.aromatic[a]
+            self.exo[b] = self.exo[b] or self.aromatic[b]
+
+    def _finish_if_done(self, a: int) -> None:
+        if a != self.cur and a not in self.branch_points and self.labels_at[a] == 0:
+            self.finished[a] = True
+
+    # Kekule rule: the what-if of a token, then _kekule_ok on the aromatic systems it touches.
+
+    def _kekule_after_atom(self, aromatic: bool, pi: int) -> bool:
+        cur = self.cur
+        if not self.aromatic[cur]:
+            return True  # a new atom bonded to a non-aromatic atom joins no aromatic system
+        finishes = cur not in self.branch_points and self.labels_at[cur] == 0
+        sym, order = self.pending_sym, self.pending
+        arom_bond = aromatic and sym in (None, ":")
+        exo = [] if arom_bond or order < 2 else [cur] + ([self.atoms] if aromatic else [])
+        if not (finishes or exo or self.pi[cur] == PI_NITROGEN):
+            return True  # nothing in the system lost a way to take a double bond
+        return self._kekule_ok([cur], edge=(cur, self.atoms, arom_bond), exo=exo, newly=(cur,) if finishes else (),
+                               new_pi=pi if aromatic else PI_NONE)
+
+    def _kekule_after_close(self) -> bool:
+        last = self.cur
+        if not self.aromatic[last]:
+            return True
+        top = self.branch_points[-1]
+        finishes = last != top and last not in self.branch_points[:-1] and self.labels_at[last] == 0
+        return not finishes or self._kekule_ok([last], newly=(last,))
+
+    def _kekule_after_ring_close(self, label: str) -> bool:
+        cur, at = self.cur, self.open_rings[label]
+        if not (self.aromatic[cur] or self.aromatic[at]):
+            return True
+        sym = self.pending_sym if self.pending_sym is not None else self.ring_sym[label]
+        order = max(self.pending, BOND_ORDER.get(self.ring_sym[label], 1))
+        arom_bond = self.aromatic[cur] and self.aromatic[at] and sym in (None, ":")
+        exo = [] if arom_bond or order < 2 else [a for a in (cur, at) if self.aromatic[a]]
+        finishes = at not in self.branch_points and self.labels_at[at] == 1
+        seeds = [a for a in (cur, at) if self.aromatic[a]]
+        return self._kekule_ok(seeds, edge=(cur, at, arom_bond), exo=exo, newly=(at,) if finishes else (),
+                               closing=at)
+
+    def _kekule_ok(self, seeds, edge=None, exo=(), newly=(), new_pi=None, closing=-1) -> bool:
+        """Whether each aromatic system holding a seed still has a Kekule structure after the token: a matching of
+        aromatic bonds that gives every finished atom that needs a double bond exactly one, where unfinished atoms
+        may take one if they still can (they may also end up without one: a c can still take =O, an n a third bond).
+        edge: (a, b, aromatic) the bond the token adds (b = self.atoms for a new atom of kind new_pi); exo: atoms the
+        token gives a non-aromatic double bond; newly: atoms the token finishes; closing: an atom losing one open
+        ring label to the edge. A depth-first search over the finished atoms in index order, giving up (allowing) past
+        KEKULE_BUDGET calls."""
+        n_atoms = self.atoms
+
+        def nbrs(a: int) -> List[int]:
+            out = list(self.aadj[a]) if a < n_atoms else []
+            if edge is not None and edge[2]:
+                if a == edge[0]:
+                    out.append(edge[1])
+                elif a == edge[1]:
+                    out.append(edge[0])
+            return out
+
+        def fin(a: int) -> bool:
+            return a < n_atoms and (self.finished[a] or a in newly)
+
+        def takes(a: int) -> bool:
+            kind = self.pi[a] if a < n_atoms else new_pi
+            if kind == PI_NONE or a in exo or (a < n_atoms and self.exo[a]):
+                return False
+            if kind != PI_NITROGEN:
+                return True
+            bonds = (self.degree[a] if a < n_atoms else 0) + (edge is not None and a in (edge[0], edge[1]))
+            if not fin(a) and a < n_atoms:
+                bonds += self.labels_at[a] - (a == closing)
+            return bonds <= 2
+
+        seen = set()
+        for s0 in seeds:
+            if s0 in seen:
+                continue
+            comp = [s0]
+            seen.add(s0)
+            for a in comp:
+                for b in nbrs(a):
+                    if b not in seen:
+                        seen.add(b)
+                        comp.append(b)
+            req = sorted(a for a in comp if fin(a) and takes(a))
+            if not req:
+                continue
+            free = {a for a in comp if takes(a)}
+            calls = [0]
+
+            def solve(i: int) -> bool:
+                calls[0] += 1
+                if calls[0] > KEKULE_BUDGET:
+                    return True
+                while i < len(req) and req[i] not in free:
+                    i += 1
+                if i == len(req):
+                    return True
+                r = req[i]
+                free.discard(r)
+                for b in nbrs(r):
+                    if b in free:
+                        free.discard(b)
+                        if solve(i + 1):
+                            return True
+                        free.add(b)
+                free.add(r)
+                return False
+
+            if not solve(0):
+                return False
+        return True
 
 
 class SyntaxMask:

@@ -2,14 +2,16 @@
  * SMILES syntax mask for decoding: per row, the tokens that keep the string a well-formed SMILES.
  *
  * The decoder picks tokens freely, and some of its strings break SMILES syntax: an unclosed branch or ring bond,
- * `()`, `<eos>` inside a branch, a fluorine with two bonds. The mask sets the logits of those tokens to -Infinity
- * before the logits processors and the sampler see them, so greedy decoding takes the best allowed token. It cannot
- * fix aromaticity (kekulization) or charges: RDKit still judges validity. Grammar-constrained decoding in the spirit
+ * `()`, `<eos>` inside a branch; more break chemistry: a fluorine with two bonds, an aromatic ring without a Kekulé
+ * structure. The mask sets the logits of those tokens to -Infinity before the logits processors and the sampler see
+ * them, so greedy decoding takes the best allowed token. A row can still paint its aromatic system into a corner:
+ * RDKit still judges validity. Grammar-constrained decoding in the spirit
  * of Kusner et al., Grammar VAE (ICML 2017, arXiv:1703.01925) and Dai et al., SD-VAE (ICLR 2018, arXiv:1802.08786),
  * reduced to the branch, ring-bond and valence structure of SMILES (Weininger 1988, doi:10.1021/ci00057a005).
  *
  * The rules are the contract with notebooks/molnav_vae/syntax.py (its docstring has the table); golden outputs of
- * masked greedy decoding (golden.json `greedy_masked_tokens_from_prior`) check that the two agree token for token.
+ * masked greedy decoding (golden.json `greedy_masked_tokens_from_prior`) and a trace of the allowed sets over 120
+ * decodes (test/fixtures/syntax-trace.json, test/model/syntax-parity.spec.ts) check that the two agree token for token.
  *
  * Token classes: ATOM (organic-subset, aromatic and bracket atoms), BOND (- = # / \ :), OPEN `(`, CLOSE `)`, RING (a
  * digit or %nn), END (`<eos>`), NEVER (`<pad>`, `<bos>`, `<unk>`, anything else).
@@ -25,21 +27,33 @@
  * (*) inside a branch only; (**) with no open branch and no open ring bond. A ring label closes unless it was opened
  * on the current atom or on the atom the current atom is bonded to in the chain (a second bond between two atoms).
  * OPEN and a new ring label need room to close everything: tokens left after this one > open branches + open labels.
- * Valence: a bond (order 1, or 2 after `=`, 3 after `#`) needs room on both atoms, counted for organic-subset atoms
- * against their largest RDKit valence (B 3, C 4, N 3, O 2, P 5, S 6, halogens 1, aromatic c 4, n 3, o 2, s 4, p 4,
- * b 3); bracket atoms are not counted. Where the valence rules leave no token (a saturated atom with a ring bond still
- * open), they are dropped for that step and the syntax rules alone decide, so a row always has a token to take.
+ * Valence: a bond (order 1, or 2 after `=`, 3 after `#`) needs room on both atoms, counted against the atom's
+ * largest RDKit valence (B 3, C 4, N 3, O 2, P 5, S 6, halogens 1, aromatic c 4, n 3, o 2, s 4, p 4, b 3); a bracket
+ * atom as its element with its charge (N+ as C, O+ and C- as N, O- and N- as O, S+ as P, P+ as Si, S- as Cl) less
+ * its written hydrogens ([NH3+] 1, [C@@H] 3); other bracket atoms (isotopes, other elements) are not counted.
+ * Dead ends: a token is refused when, after it, a ring label is still open while neither the current atom nor an atom
+ * with an open branch has room for another bond (`C1CC(F)(F)F`): nothing could close it.
  * Aromatic rings: a ring bond between two aromatic atoms (lowercase, or a bracket atom with a lowercase element) is
  * allowed only if the shortest path between them through aromatic atoms, when there is one, makes a ring of 4, 5 or
  * 6 atoms, and a 5-ring only if an atom on some shortest path can give the pi pair of a pyrrole-type ring: o, s,
  * [nH], [n-], or an n that has or may still get three bonds (the new bond, its open ring labels and open branches
  * count; the current atom may still take a substituent). The path is searched along the bonds so far, and again with
  * each other open ring label as a bond from the current atom (it may close on it next, as in c12); any pass allows
- * the closure. This is a valence-class rule, dropped with the others when nothing would be left. Over 65,000 ZINC250k
- * molecules (test split and 60,000 training) it refused 3 real tokens (a tropolone and two fused polycycles).
+ * the closure. This is a valence-class rule. Over 65,000 ZINC250k molecules (test split and 60,000 training) it
+ * refused 3 real tokens (a tropolone and two fused polycycles).
+ * Kekulé rule: an aromatic system must keep a Kekulé structure (kekulisation as a matching of aromatic bonds, as
+ * RDKit does it, checked on a partial SMILES in the way of Noel O'Boyle's partialsmiles package). Each aromatic atom
+ * is a {@link Pi} kind. An atom is finished once it can take no further bond (not the current atom, no open branch on
+ * it, no open ring label). A token is refused if, after it, an aromatic system it touches has no matching of its
+ * aromatic bonds that gives every finished atom needing a double bond one, where unfinished atoms may take one if
+ * they still can. Checked for an atom after an aromatic atom, `)`, a ring closure and `<eos>`; the search allows
+ * past 2,000 steps. Over 45,000 ZINC250k molecules the Kekulé, dead-end and bracket-valence rules refused no token.
+ * Tiers: where the Kekulé rule leaves no token it is dropped for the step; where the valence-class rules (valence,
+ * dead ends, aromatic rings) leave none, the syntax rules alone decide, so a row always has a token to take.
  * Closing mode: once the network's unmasked argmax is `<eos>` while `<eos>` is not allowed, the row only takes `)`,
  * closures of open ring labels and `<eos>` (where one of them is allowed; an atom otherwise), so a row that wanted to
- * stop closes what it left open instead of running on to the length limit.
+ * stop closes what it left open instead of running on to the length limit; when the Kekulé rule leaves it no closer,
+ * the closers of the valence tier are taken (the row ends invalid rather than growing atoms to the length limit).
  */
 
 /** Token classes of the grammar. */
@@ -60,6 +74,28 @@ const MAX_VALENCE: Readonly<Record<string, number>> = {
   B: 3, C: 4, N: 3, O: 2, P: 5, S: 6, F: 1, Cl: 1, Br: 1, I: 1, b: 3, c: 4, n: 3, o: 2, p: 4, s: 4, // prettier-ignore
 };
 const UNLIMITED = 99;
+/**
+ * Bracket atoms: largest valence by element and formal charge (a charged atom as its isoelectronic neighbour: N+ as C,
+ * O+ and C- as N, O- and N- as O, S+ as P, P+ as Si, S- as Cl), less the hydrogens written in the bracket.
+ */
+const BRACKET_VALENCE: Readonly<Record<string, number>> = {
+  'C0': 4, 'C-1': 3, 'C1': 3, 'N0': 3, 'N1': 4, 'N-1': 2, 'O0': 2, 'O1': 3, 'O-1': 1, 'S0': 6, 'S1': 5, 'S-1': 1, 'P0': 5, 'P1': 4, // prettier-ignore
+};
+const BRACKET_RE = /^\[([0-9]*)([A-Z][a-z]?|[a-z][a-z]?)(@*)(H[0-9]?)?([+-][0-9]?)?\]$/;
+/** Kekule-rule kinds of atom tokens: whether the atom takes one double bond of a Kekule structure of its system. */
+const enum Pi {
+  /** Not aromatic, or aromatic without a double bond: o, s, [nH], [n-]. */
+  None = 0,
+  /** c: needs one unless it has a double bond outside the system (c=O). */
+  Carbon = 1,
+  /** n: needs one with two bonds, none with three. */
+  Nitrogen = 2,
+  /** [n+], [nH+], [o+], [s+]: need one. */
+  Cation = 3,
+}
+const PI_KIND: Readonly<Record<string, Pi>> = { c: Pi.Carbon, n: Pi.Nitrogen, '[n+]': Pi.Cation, '[nH+]': Pi.Cation, '[o+]': Pi.Cation, '[s+]': Pi.Cation };
+/** Matching search calls per Kekule check; past it the check allows the token. */
+const KEKULE_BUDGET = 2000;
 const AROMATIC_RE = /^(\[[0-9]*(se|as|te|[bcnops])([^a-z].*)?\]|[bcnops])$/;
 const DONOR_TOKENS = new Set(['o', 's', '[nH]', '[n-]']);
 
@@ -70,6 +106,18 @@ const enum Donor {
   Always = 1,
   /** plain n: a donor with three bonds. */
   WithThreeBonds = 2,
+}
+
+/** Largest bond-order sum an atom token can take (UNLIMITED when not known: isotopes, other elements). */
+export function maxValenceOf(token: string): number {
+  if (token in MAX_VALENCE) return MAX_VALENCE[token];
+  const m = BRACKET_RE.exec(token);
+  if (!m || m[1]) return UNLIMITED;
+  const element = ['c', 'n', 'o', 's', 'p', 'b'].includes(m[2]) ? m[2].toUpperCase() : m[2];
+  const h = m[4] ? Number(m[4].slice(1) || 1) : 0;
+  const charge = m[5] ? Number(m[5].slice(1) || 1) * (m[5][0] === '+' ? 1 : -1) : 0;
+  const v = BRACKET_VALENCE[`${element}${charge}`];
+  return v === undefined ? UNLIMITED : v - h;
 }
 
 /** The class of one vocabulary token. */
@@ -88,7 +136,7 @@ export class SmilesGrammar {
   readonly classes: readonly TokenClass[];
   /** Bond order of BOND tokens (0 for others). */
   readonly bondOrder: readonly number[];
-  /** Largest valence of ATOM tokens (UNLIMITED for bracket atoms and non-atoms). */
+  /** Largest valence of ATOM tokens (UNLIMITED for non-atoms and bracket atoms of other elements or isotopes). */
   readonly maxValence: readonly number[];
   /** Id of `<eos>`. */
   readonly endId: number;
@@ -96,12 +144,15 @@ export class SmilesGrammar {
   readonly aromatic: readonly boolean[];
   /** Per token id: its {@link Donor} kind. */
   readonly donor: readonly Donor[];
+  /** Per token id: its {@link Pi} kind (Kekule rule). */
+  readonly pi: readonly Pi[];
 
   /** @param tokens the vocabulary, index = token id */
   constructor(readonly tokens: readonly string[]) {
     this.classes = tokens.map(tokenClass);
     this.bondOrder = tokens.map((t) => BOND_ORDER[t] ?? 0);
-    this.maxValence = tokens.map((t) => MAX_VALENCE[t] ?? UNLIMITED);
+    this.maxValence = tokens.map(maxValenceOf);
+    this.pi = tokens.map((t) => PI_KIND[t] ?? Pi.None);
     this.aromatic = tokens.map((t) => AROMATIC_RE.test(t));
     this.donor = tokens.map((t) => (DONOR_TOKENS.has(t) ? Donor.Always : t === 'n' ? Donor.WithThreeBonds : Donor.None));
     this.endId = this.classes.indexOf(TokenClass.End);
@@ -130,6 +181,13 @@ export class SyntaxState {
   private readonly atomDonor: Donor[] = [];
   private readonly degree: number[] = []; // per atom, bonds so far
   private readonly adj: number[][] = []; // per atom, bonded atoms
+  private readonly pi: Pi[] = []; // per atom, Kekule-rule kind
+  private readonly exo: boolean[] = []; // per atom, has a double or triple bond that is not aromatic (the c of c=O)
+  private readonly aadj: number[][] = []; // per atom, neighbours through aromatic bonds
+  private readonly finished: boolean[] = []; // per atom, takes no further bond
+  private readonly labelsAt: number[] = []; // per atom, ring labels it opened that are still open
+  private pendingSym: string | undefined; // the bond token before the next bond
+  private readonly ringSym = new Map<number, string | undefined>(); // open label -> bond token where it opened
 
   constructor(
     private readonly grammar: SmilesGrammar,
@@ -153,6 +211,13 @@ export class SyntaxState {
     c.atomDonor.push(...this.atomDonor);
     c.degree.push(...this.degree);
     for (const a of this.adj) c.adj.push([...a]);
+    c.pi.push(...this.pi);
+    c.exo.push(...this.exo);
+    for (const a of this.aadj) c.aadj.push([...a]);
+    c.finished.push(...this.finished);
+    c.labelsAt.push(...this.labelsAt);
+    c.pendingSym = this.pendingSym;
+    for (const [k, v] of this.ringSym) c.ringSym.set(k, v);
     return c;
   }
 
@@ -171,16 +236,30 @@ export class SyntaxState {
     const afterAtom = prev === TokenClass.Atom || prev === TokenClass.Ring;
     const room = this.cur >= 0 ? this.room[this.cur] : UNLIMITED;
     const order = this.pending;
+    // Dead ends: a ring label still open while neither the current atom nor an atom with an open branch has room
+    // left for a bond: nothing could close it.
+    const stackLive = this.branchPoints.some((b) => this.room[b] - (b === this.cur ? order : 0) > 0);
+    const dead = (labelsAfter: number, curRoomAfter: number, stackLiveAfter: boolean): boolean =>
+      labelsAfter > 0 && curRoomAfter <= 0 && !stackLiveAfter;
     const syntax = new Uint8Array(classes.length);
     const valence = new Uint8Array(classes.length);
+    const kekule = new Uint8Array(classes.length);
     let anyValence = false;
+    let anyKekule = false;
+    const atomKekule = new Map<number, boolean>(); // verdict of an ATOM token by kind: the same for all tokens of a kind
     for (let id = 0; id < classes.length; id++) {
       let ok = false;
       let fits = true;
+      let kek = true;
       switch (classes[id]) {
         case TokenClass.Atom:
           ok = true;
-          fits = this.cur < 0 || (room >= order && maxValence[id] >= order);
+          if (this.cur >= 0) {
+            fits = room >= order && maxValence[id] >= order && !dead(this.openRings.size, maxValence[id] - order, stackLive);
+            const key = this.grammar.aromatic[id] ? 1 + this.grammar.pi[id] : 0;
+            if (fits && !atomKekule.has(key)) atomKekule.set(key, this.kekuleAfterAtom(this.grammar.aromatic[id], this.grammar.pi[id]));
+            kek = atomKekule.get(key) ?? true;
+          }
           break;
         case TokenClass.Bond:
           ok = afterAtom || prev === TokenClass.Close || prev === TokenClass.Open;
@@ -192,38 +271,62 @@ export class SyntaxState {
           break;
         case TokenClass.Close:
           ok = (afterAtom || prev === TokenClass.Close) && this.depth > 0;
+          if (ok) {
+            const bps = this.branchPoints;
+            const top = bps[bps.length - 1];
+            let below = false;
+            for (let i = 0; i < bps.length - 1; i++) if (this.room[bps[i]] > 0) below = true;
+            fits = !dead(this.openRings.size, this.room[top], below);
+            kek = this.kekuleAfterClose();
+          }
           break;
         case TokenClass.Ring:
           if (afterAtom || prev === TokenClass.Bond) {
             const at = this.openRings.get(id);
-            ok = at === undefined ? canGrow : at !== this.cur && at !== this.parent[this.cur];
-            fits = room >= order && (at === undefined || !ok || this.aromaticRingOk(id));
+            if (at !== undefined) {
+              ok = at !== this.cur && at !== this.parent[this.cur];
+              fits = room >= order && (!ok || this.aromaticRingOk(id)) && !dead(this.openRings.size - 1, room - order, stackLive);
+              kek = !(ok && fits) || this.kekuleAfterRingClose(id);
+            } else {
+              ok = canGrow;
+              fits = room >= order && !dead(this.openRings.size + 1, room - order, stackLive);
+            }
           }
           break;
         case TokenClass.End:
           ok = (afterAtom || prev === TokenClass.Close) && closed;
+          kek = !ok || this.kekuleOk([this.cur], undefined, [], [this.cur], Pi.None, -1);
           break;
         default:
           ok = false;
       }
       syntax[id] = ok ? 1 : 0;
       valence[id] = ok && fits ? 1 : 0;
+      kekule[id] = ok && fits && kek ? 1 : 0;
       if (ok && fits) anyValence = true;
+      if (ok && fits && kek) anyKekule = true;
     }
-    let allowed = anyValence ? valence : syntax;
+    let allowed = anyKekule ? kekule : anyValence ? valence : syntax;
     if (argmax === endId && !allowed[endId]) this.closing = true;
     if (this.closing) {
-      const closers = new Uint8Array(classes.length);
-      let any = false;
-      for (let id = 0; id < classes.length; id++) {
-        const c = classes[id];
-        const closer = c === TokenClass.Close || c === TokenClass.End || (c === TokenClass.Ring && this.openRings.has(id));
-        if (allowed[id] && closer) {
-          closers[id] = 1;
-          any = true;
+      // closers allowed by the Kekule tier, else by the valence tier: a row whose aromatic system cannot be
+      // completed ends (invalid) instead of running on to the length limit
+      for (const tier of anyKekule ? [kekule, valence] : [allowed]) {
+        const closers = new Uint8Array(classes.length);
+        let any = false;
+        for (let id = 0; id < classes.length; id++) {
+          const c = classes[id];
+          const closer = c === TokenClass.Close || c === TokenClass.End || (c === TokenClass.Ring && this.openRings.has(id));
+          if (tier[id] && closer) {
+            closers[id] = 1;
+            any = true;
+          }
+        }
+        if (any) {
+          allowed = closers;
+          break;
         }
       }
-      if (any) allowed = closers;
     }
     for (let id = 0; id < classes.length; id++) if (!allowed[id]) logits[id] = -Infinity;
   }
@@ -240,44 +343,194 @@ export class SyntaxState {
         this.atomDonor.push(this.grammar.donor[id]);
         this.degree.push(0);
         this.adj.push([]);
+        this.pi.push(this.grammar.pi[id]);
+        this.exo.push(false);
+        this.aadj.push([]);
+        this.finished.push(false);
+        this.labelsAt.push(0);
         if (this.cur >= 0) {
           this.room[this.cur] -= this.pending;
           this.room[this.room.length - 1] -= this.pending;
-          this.bond(this.cur, this.room.length - 1);
+          this.bond(this.cur, this.room.length - 1, this.pendingSym, this.pending);
         }
-        this.pending = 1;
-        this.cur = this.room.length - 1;
+        {
+          const last = this.cur;
+          this.pending = 1;
+          this.pendingSym = undefined;
+          this.cur = this.room.length - 1;
+          if (last >= 0) this.finishIfDone(last);
+        }
         break;
       case TokenClass.Bond:
         this.pending = bondOrder[id];
+        this.pendingSym = this.grammar.tokens[id];
         break;
       case TokenClass.Open:
         this.depth++;
         this.branchPoints.push(this.cur);
         break;
-      case TokenClass.Close:
+      case TokenClass.Close: {
         this.depth--;
+        const last = this.cur;
         this.cur = this.branchPoints.pop() ?? -1;
+        this.finishIfDone(last);
         break;
-      case TokenClass.Ring:
-        if (this.openRings.has(id)) {
-          this.bond(this.cur, this.openRings.get(id)!); // the opener took its valence share when the label opened
+      }
+      case TokenClass.Ring: {
+        const at = this.openRings.get(id);
+        if (at !== undefined) {
+          // the opener took its valence share when the label opened
           this.openRings.delete(id);
-        } else this.openRings.set(id, this.cur);
+          this.labelsAt[at]--;
+          const sym = this.ringSym.get(id);
+          this.ringSym.delete(id);
+          this.bond(this.cur, at, this.pendingSym ?? sym, Math.max(this.pending, sym === undefined ? 1 : BOND_ORDER[sym]));
+          this.finishIfDone(at);
+        } else {
+          this.openRings.set(id, this.cur);
+          this.labelsAt[this.cur]++;
+          this.ringSym.set(id, this.pendingSym);
+        }
         this.room[this.cur] -= this.pending;
         this.pending = 1;
+        this.pendingSym = undefined;
         break;
+      }
       default:
         break;
     }
     this.prev = classes[id];
   }
 
-  private bond(a: number, b: number): void {
+  /** Records a bond of `order` written with bond token `sym` (undefined: none). */
+  private bond(a: number, b: number, sym: string | undefined, order: number): void {
     this.adj[a].push(b);
     this.adj[b].push(a);
     this.degree[a]++;
     this.degree[b]++;
+    if (this.atomAromatic[a] && this.atomAromatic[b] && (sym === undefined || sym === ':')) {
+      this.aadj[a].push(b);
+      this.aadj[b].push(a);
+    } else if (order >= 2) {
+      this.exo[a] ||= this.atomAromatic[a];
+      this.exo[b] ||= this.atomAromatic[b];
+    }
+  }
+
+  private finishIfDone(a: number): void {
+    if (a !== this.cur && !this.branchPoints.includes(a) && this.labelsAt[a] === 0) this.finished[a] = true;
+  }
+
+  /** Kekule rule for an ATOM token of the given kind bonded to the current atom. */
+  private kekuleAfterAtom(aromatic: boolean, pi: Pi): boolean {
+    const cur = this.cur;
+    if (!this.atomAromatic[cur]) return true; // a new atom bonded to a non-aromatic atom joins no aromatic system
+    const finishes = !this.branchPoints.includes(cur) && this.labelsAt[cur] === 0;
+    const sym = this.pendingSym;
+    const aromBond = aromatic && (sym === undefined || sym === ':');
+    const n = this.room.length; // index of the new atom
+    const exo = aromBond || this.pending < 2 ? [] : aromatic ? [cur, n] : [cur];
+    if (!finishes && exo.length === 0 && this.pi[cur] !== Pi.Nitrogen) return true; // nothing lost a way to a double bond
+    return this.kekuleOk([cur], [cur, n, aromBond], exo, finishes ? [cur] : [], aromatic ? pi : Pi.None, -1);
+  }
+
+  /** Kekule rule for CLOSE: the branch's last atom is finished unless it still has an open label. */
+  private kekuleAfterClose(): boolean {
+    const last = this.cur;
+    if (!this.atomAromatic[last]) return true;
+    const bps = this.branchPoints;
+    const finishes = last !== bps[bps.length - 1] && !bps.slice(0, -1).includes(last) && this.labelsAt[last] === 0;
+    return !finishes || this.kekuleOk([last], undefined, [], [last], Pi.None, -1);
+  }
+
+  /** Kekule rule for closing ring label `id` on the current atom. */
+  private kekuleAfterRingClose(id: number): boolean {
+    const cur = this.cur;
+    const at = this.openRings.get(id)!;
+    if (!this.atomAromatic[cur] && !this.atomAromatic[at]) return true;
+    const opened = this.ringSym.get(id);
+    const sym = this.pendingSym ?? opened;
+    const order = Math.max(this.pending, opened === undefined ? 1 : BOND_ORDER[opened]);
+    const aromBond = this.atomAromatic[cur] && this.atomAromatic[at] && (sym === undefined || sym === ':');
+    const exo = aromBond || order < 2 ? [] : [cur, at].filter((a) => this.atomAromatic[a]);
+    const finishes = !this.branchPoints.includes(at) && this.labelsAt[at] === 1;
+    const seeds = [cur, at].filter((a) => this.atomAromatic[a]);
+    return this.kekuleOk(seeds, [cur, at, aromBond], exo, finishes ? [at] : [], Pi.None, at);
+  }
+
+  /**
+   * Whether each aromatic system holding a seed still has a Kekule structure after the token: a matching of aromatic
+   * bonds that gives every finished atom that needs a double bond exactly one, where unfinished atoms may take one if
+   * they still can (they may also end up without one: a c can still take =O, an n a third bond).
+   * @param edge [a, b, aromatic] the bond the token adds (b = atom count for a new atom of kind newPi)
+   * @param exo atoms the token gives a non-aromatic double bond
+   * @param newly atoms the token finishes
+   * @param closing an atom losing one open ring label to the edge (-1: none)
+   * A depth-first search over the finished atoms in index order, giving up (allowing) past KEKULE_BUDGET calls.
+   */
+  private kekuleOk(
+    seeds: readonly number[],
+    edge: [number, number, boolean] | undefined,
+    exo: readonly number[],
+    newly: readonly number[],
+    newPi: Pi,
+    closing: number,
+  ): boolean {
+    const nAtoms = this.room.length;
+    const nbrs = (a: number): number[] => {
+      const out = a < nAtoms ? [...this.aadj[a]] : [];
+      if (edge !== undefined && edge[2]) {
+        if (a === edge[0]) out.push(edge[1]);
+        else if (a === edge[1]) out.push(edge[0]);
+      }
+      return out;
+    };
+    const fin = (a: number): boolean => a < nAtoms && (this.finished[a] || newly.includes(a));
+    const takes = (a: number): boolean => {
+      const kind = a < nAtoms ? this.pi[a] : newPi;
+      if (kind === Pi.None || exo.includes(a) || (a < nAtoms && this.exo[a])) return false;
+      if (kind !== Pi.Nitrogen) return true;
+      let bonds = (a < nAtoms ? this.degree[a] : 0) + (edge !== undefined && (a === edge[0] || a === edge[1]) ? 1 : 0);
+      if (!fin(a) && a < nAtoms) bonds += this.labelsAt[a] - (a === closing ? 1 : 0);
+      return bonds <= 2;
+    };
+    const seen = new Set<number>();
+    for (const s0 of seeds) {
+      if (seen.has(s0)) continue;
+      const comp = [s0];
+      seen.add(s0);
+      for (let q = 0; q < comp.length; q++) {
+        for (const b of nbrs(comp[q])) {
+          if (!seen.has(b)) {
+            seen.add(b);
+            comp.push(b);
+          }
+        }
+      }
+      const req = comp.filter((a) => fin(a) && takes(a)).sort((x, y) => x - y);
+      if (req.length === 0) continue;
+      const free = new Set(comp.filter(takes));
+      let calls = 0;
+      const solve = (start: number): boolean => {
+        if (++calls > KEKULE_BUDGET) return true;
+        let i = start;
+        while (i < req.length && !free.has(req[i])) i++;
+        if (i === req.length) return true;
+        const r = req[i];
+        free.delete(r);
+        for (const b of nbrs(r)) {
+          if (free.has(b)) {
+            free.delete(b);
+            if (solve(i + 1)) return true;
+            free.add(b);
+          }
+        }
+        free.add(r);
+        return false;
+      };
+      if (!solve(0)) return false;
+    }
+    return true;
   }
 
   /** Whether closing ring label `id` on the current atom passes the aromatic-ring rule (see the module doc). */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChemService } from '../../src/chem/chem.service';
-import { SmilesGrammar, SyntaxState, tokenClass, TokenClass } from '../../src/model/syntax';
+import { maxValenceOf, SmilesGrammar, SyntaxState, tokenClass, TokenClass } from '../../src/model/syntax';
 import { SmilesTokenizer, VocabJson } from '../../src/model/tokenizer';
 import { MODEL_DIRS, REPO_ROOT } from './helpers';
 
@@ -46,6 +46,11 @@ describe('SMILES syntax mask', () => {
     expect(['(', ')', '<eos>', '<pad>', '<bos>', '<unk>', '.'].map(tokenClass)).toEqual([
       TokenClass.Open, TokenClass.Close, TokenClass.End, TokenClass.Never, TokenClass.Never, TokenClass.Never, TokenClass.Never, // prettier-ignore
     ]);
+  });
+
+  it('counts bracket atoms against the valence of their element and charge, less their hydrogens', () => {
+    const tokens = ['[NH3+]', '[NH2+]', '[NH+]', '[N+]', '[O-]', '[C@@H]', '[C@]', '[nH]', '[n+]', '[S-]', '[S@@]', '[CH2-]', '[13C]', 'C', 'c', 'F'];
+    expect(tokens.map(maxValenceOf)).toEqual([1, 2, 3, 4, 1, 3, 4, 2, 4, 1, 6, 1, 99, 4, 4, 1]);
   });
 
   it('allows every token of the canonical SMILES of the approved drugs the vocabulary covers', () => {
@@ -93,6 +98,13 @@ describe('SMILES syntax mask', () => {
     ['an all-carbon aromatic 5-ring', ['c', '1', 'c', 'c', 'c', 'c'], '1'],
     ['an aromatic 5-ring of c and a pyridine-type n', ['c', '1', 'c', 'c', 'n', 'c'], '1'],
     ['an aromatic 7-ring', ['c', '1', 'c', 'c', 'c', 'c', 'c', 'c'], '1'],
+    ['a second bond on [NH3+]', ['C', '[NH3+]'], 'C'],
+    ['a fluorine that leaves ring 1 with nothing to close it', ['C', '1', 'C', 'C'], 'F'],
+    ['a C=O that leaves ring 1 with nothing to close it', ['C', '1', 'C', 'C', '='], 'O'],
+    ['a second pyrrole-type atom in a 5-ring (s)', ['C', 'n', '1', 'c', 'c', 'c', '(', 'C', ')'], 's'],
+    ['a second pyrrole-type atom in a 5-ring ([nH])', ['C', 'n', '1', 'c', 'c', 'c', '(', 'C', ')'], '[nH]'],
+    ['a 6-ring closed on a pyrrole-type [nH]', ['c', '1', 'c', 'c', 'c', 'c', '[nH]'], '1'],
+    ['<eos> with five atoms of a ring needing a double bond', ['c', '1', 'n', 'c', 'c', 'o', 'c', '1'], '<eos>'],
   ])('refuses %s', (_, prefix, next) => {
     const { state, refused } = walk(prefix);
     expect(refused).toBeUndefined();
@@ -110,6 +122,27 @@ describe('SMILES syntax mask', () => {
     expect(allowed(walk(['C', 'n', '1', 'c', 'c', 'c']).state).has('1')).toBe(true); // N-methylpyrrole
     expect(allowed(walk(['c', '1', 'c', 'c', 'c', 'n']).state).has('1')).toBe(true); // n may still take a substituent
     expect(allowed(walk(['C', 'C', '1', 'C', 'C', 'C', 'C']).state).has('1')).toBe(true); // aliphatic 5-ring
+    expect(allowed(walk(['C', '[NH2+]']).state).has('C')).toBe(true);
+    expect(allowed(walk(['C', '1', 'C', 'C']).state).has('C')).toBe(true);
+    expect(allowed(walk(['C', '1', 'C', 'C', '(', 'C']).state).has('F')).toBe(true); // the branch point has room
+    expect(allowed(walk(['C', 'n', '1', 'c', 'c', 'c', '(', 'C', ')']).state).has('n')).toBe(true); // a pyrazole
+    expect(allowed(walk(['c', '1', 'c', 'c', 'c', 'c', 'n']).state).has('1')).toBe(true); // pyridine
+    expect(allowed(walk(['c', '1', 'n', 'c', 'c', 'o', 'c', '1', '=']).state).has('O')).toBe(true); // c=O: no need
+  });
+
+  it.each([
+    ['naphthalene', 'c1ccc2ccccc2c1'],
+    ['caffeine', 'Cn1c(=O)c2c(ncn2C)n(C)c1=O'],
+    ['2-pyridone', 'O=c1cccc[nH]1'],
+  ])('allows every token of %s, fused and exocyclic double bonds included', (_, smiles) => {
+    expect(walk([...tokenizer.tokenize(smiles), '<eos>']).refused).toBeUndefined();
+  });
+
+  it('ends a row whose aromatic system cannot be completed when the network wants <eos> (no run-on)', () => {
+    const state = walk(['c', '1', 'n', 'c', 'c', 'o', 'c', '1']).state;
+    const logits = new Float32Array(grammar.tokens.length);
+    logits[id('<eos>')] = 5;
+    expect([...allowed(state, logits)]).toEqual(['<eos>']);
   });
 
   it('stops opening branches and rings when only enough steps are left to close what is open', () => {

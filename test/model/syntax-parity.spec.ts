@@ -1,0 +1,59 @@
+/**
+ * Parity of the TypeScript syntax mask (src/model/syntax.ts) with the Python one (notebooks/molnav_vae/syntax.py):
+ * test/fixtures/syntax-trace.json holds decodes of the shipped model under the Python mask and, before each token,
+ * the set of tokens Python allowed (written by `python3 -m molnav_vae.syntax_trace`). Every step must give the same
+ * set here, closing mode included (the network "wants" <eos> from `wants_end_from` on).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SmilesGrammar } from '../../src/model/syntax';
+import { REPO_ROOT } from './helpers';
+
+interface Trace {
+  model_version: string;
+  vocab: string[];
+  max_steps: number;
+  sequences: { tokens: number[]; wants_end_from: number; allowed: string[] }[];
+}
+
+const trace = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/syntax-trace.json'), 'utf8')) as Trace;
+const grammar = new SmilesGrammar(trace.vocab);
+const endId = trace.vocab.indexOf('<eos>');
+
+/** The Python bitmask (hex, bit i = token i) as the set of allowed token ids. */
+function fromHex(hex: string): number[] {
+  const bits = BigInt(`0x${hex}`);
+  return trace.vocab.map((_, i) => i).filter((i) => (bits >> BigInt(i)) & 1n);
+}
+
+describe('syntax mask parity with Python', () => {
+  it('the fixture covers the rules: aromatic systems, closing mode, failures of the Kekule tier', () => {
+    const tokens = trace.sequences.flatMap((s) => s.tokens.map((t) => trace.vocab[t]));
+    expect(trace.sequences.length).toBeGreaterThanOrEqual(100);
+    expect(tokens.filter((t) => t === 'c').length).toBeGreaterThan(500);
+    expect(tokens.filter((t) => t === '[nH]' || t === 'n').length).toBeGreaterThan(50);
+    expect(trace.sequences.filter((s) => s.wants_end_from < s.tokens.length).length).toBeGreaterThan(40);
+  });
+
+  it('allows the same tokens as Python at every step of every sequence', () => {
+    const mismatches: string[] = [];
+    for (const [k, seq] of trace.sequences.entries()) {
+      const state = grammar.start(trace.max_steps);
+      for (const [step, tid] of seq.tokens.entries()) {
+        const logits = new Float32Array(trace.vocab.length);
+        if (step >= seq.wants_end_from) logits[endId] = 1; // the network's argmax is <eos>
+        state.mask(logits);
+        const ts = trace.vocab.map((_, i) => i).filter((i) => logits[i] !== -Infinity);
+        const py = fromHex(seq.allowed[step]);
+        if (ts.join() !== py.join()) {
+          const prefix = seq.tokens.slice(0, step).map((t) => trace.vocab[t]).join('');
+          const only = (a: number[], b: number[]) => a.filter((i) => !b.includes(i)).map((i) => trace.vocab[i]);
+          mismatches.push(`#${k} after ${prefix}: only TS ${only(ts, py).join(' ')} | only Python ${only(py, ts).join(' ')}`);
+          break;
+        }
+        state.advance(tid);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
