@@ -50,8 +50,12 @@ none with three), a cation [n+] [nH+] [o+] [s+] (one), or o s [nH] [n-] (none). 
 no further bond (it is not the current atom, has no open branch and no open ring label). A token is refused if, after
 it, some aromatic system it touches has no matching of its aromatic bonds that gives every finished atom needing a
 double bond one, where unfinished atoms may take one if they still can (they may also end without one). Checked for
-the tokens that finish an aromatic atom or take a double bond away from one: an atom after an aromatic atom, `)`, a
-ring closure, <eos>; the search gives up and allows past 2,000 steps. Tiers: the Kekulé rule is dropped first when
+the tokens that take the possibility of a double bond away from an atom that had it (finishing it, giving it a double
+bond outside the system or a third bond on n): an atom after an aromatic atom, `)`, a ring closure, <eos> (a system
+already without a Kekulé structure does not refuse the tokens that change nothing in it); the search gives up and allows past 2,000 steps. A closer (`)`, a ring closure, <eos>) that is
+the network's own argmax is not refused by the Kekulé rule alone: such a row's aromatic system is beyond repair, and
+refusing the closure only made it grow atoms to the length limit (16 of 1,000 prior decodes reached 100 tokens, 7
+with this exception, 3 under the earlier mask). Tiers: the Kekulé rule is dropped first when
 it would leave no token, then the valence-class rules (valence, dead ends, aromatic rings), then only syntax remains.
 Over 45,000 ZINC250k molecules (5,000 test, 40,000 training) the Kekulé, dead-end and bracket-valence rules refused
 no real token (the aromatic-ring rule refused one, a fused polycycle).
@@ -199,11 +203,14 @@ class SyntaxState:
                     return True
         return False
 
-    def allowed(self, wants_end: bool = False) -> List[bool]:
+    def allowed(self, wants: int = -1) -> List[bool]:
         """Per token id, whether it may come next. Never all False: when the valence rules leave nothing (a saturated
         atom with a ring bond still open), they are dropped for this step and the syntax rules alone decide.
 
-        wants_end: the network's unmasked argmax is <eos>. If <eos> is not allowed yet, the row enters closing mode
+        wants: the network's unmasked argmax (a token id; -1 when unknown). A closer it wants (`)`, the closure of an
+        open ring label, <eos>) is not refused by the Kekulé rule alone: a row whose aromatic system cannot be
+        completed goes on as the network intends (and ends invalid) instead of growing atoms to the length limit.
+        If it wants <eos> while <eos> is not allowed yet, the row enters closing mode
         for good: from then on only `)`, closures of open ring labels and <eos> are allowed where any of them is
         (an atom otherwise), so a row that wanted to stop closes what is open instead of running on."""
         left = self.max_steps - self.generated  # tokens still to generate, this one included
@@ -258,11 +265,14 @@ class SyntaxState:
                     fits = room >= order and not dead(len(self.open_rings) + 1, room - order, stack_live)
             elif c == END:
                 ok = prev in (ATOM, RING, CLOSE) and closed
-                kek = not ok or self._kekule_ok([self.cur], newly=(self.cur,))
+                kek = not ok or not self._could_take(self.cur) or self._kekule_ok([self.cur], newly=(self.cur,))
             syntax.append(ok)
             valence.append(ok and fits)
             kekule.append(ok and fits and kek)
+        if any(kekule) and 0 <= wants < len(kekule) and valence[wants] and not kekule[wants] and self._closer(wants):
+            kekule[wants] = True
         out = kekule if any(kekule) else valence if any(valence) else syntax
+        wants_end = wants == self.end_id
         if wants_end and not out[self.end_id]:
             self.closing = True
         if self.closing:
@@ -274,6 +284,10 @@ class SyntaxState:
                 if any(closers):
                     return closers
         return out
+
+    def _closer(self, tid: int) -> bool:
+        c = self.classes[tid]
+        return c in (CLOSE, END) or (c == RING and self.itos[tid] in self.open_rings)
 
     def advance(self, tid: int) -> None:
         c = self.classes[tid]
@@ -349,10 +363,17 @@ class SyntaxState:
 
     # Kekule rule: the what-if of a token, then _kekule_ok on the aromatic systems it touches.
 
+    def _could_take(self, a: int) -> bool:
+        """Whether atom a may still take a double bond of its aromatic system (before the token)."""
+        kind = self.pi[a]
+        if kind == PI_NONE or self.exo[a]:
+            return False
+        return kind != PI_NITROGEN or self.degree[a] + self.labels_at[a] <= 2
+
     def _kekule_after_atom(self, aromatic: bool, pi: int) -> bool:
         cur = self.cur
-        if not self.aromatic[cur]:
-            return True  # a new atom bonded to a non-aromatic atom joins no aromatic system
+        if not self._could_take(cur):
+            return True  # only an atom that could take a double bond can lose it (a new atom only adds options)
         finishes = cur not in self.branch_points and self.labels_at[cur] == 0
         sym, order = self.pending_sym, self.pending
         arom_bond = aromatic and sym in (None, ":")
@@ -364,7 +385,7 @@ class SyntaxState:
 
     def _kekule_after_close(self) -> bool:
         last = self.cur
-        if not self.aromatic[last]:
+        if not self._could_take(last):
             return True
         top = self.branch_points[-1]
         finishes = last != top and last not in self.branch_points[:-1] and self.labels_at[last] == 0
@@ -379,6 +400,11 @@ class SyntaxState:
         arom_bond = self.aromatic[cur] and self.aromatic[at] and sym in (None, ":")
         exo = [] if arom_bond or order < 2 else [a for a in (cur, at) if self.aromatic[a]]
         finishes = at not in self.branch_points and self.labels_at[at] == 1
+        # only atoms that could take a double bond can lose it: cur by a double bond or a third bond on n, the
+        # opener by a double bond or by being finished (its label turns into the bond: its count stays)
+        if not ((self._could_take(cur) and (cur in exo or self.pi[cur] == PI_NITROGEN))
+                or (self._could_take(at) and (at in exo or finishes))):
+            return True
         seeds = [a for a in (cur, at) if self.aromatic[a]]
         return self._kekule_ok(seeds, edge=(cur, at, arom_bond), exo=exo, newly=(at,) if finishes else (),
                                closing=at)
@@ -469,8 +495,7 @@ class SyntaxMask:
         mask = torch.ones_like(logits, dtype=torch.bool)
         for i, st in enumerate(self.rows):
             if not bool(done[i]):
-                wants_end = int(torch.argmax(logits[i])) == st.end_id
-                mask[i] = torch.tensor(st.allowed(wants_end), dtype=torch.bool)
+                mask[i] = torch.tensor(st.allowed(int(torch.argmax(logits[i]))), dtype=torch.bool)
         return logits.masked_fill(~mask, float("-inf"))
 
     def advance(self, tokens: torch.Tensor, done: torch.Tensor) -> None:

@@ -19,8 +19,8 @@ def walk(tokens):
     return st
 
 
-def allows(tokens, nxt, wants_end=False):
-    return walk(tokens).allowed(wants_end)[ITOS.index(nxt)]
+def allows(tokens, nxt):
+    return walk(tokens).allowed()[ITOS.index(nxt)]
 
 
 class BracketValence(unittest.TestCase):
@@ -68,10 +68,17 @@ class Kekule(unittest.TestCase):
         self.assertTrue(allows(ring + ["="], "O"))  # a c=O takes it out of the system
         self.assertTrue(allows(ring + ["=", "O"], "<eos>"))
 
-    def test_closing_mode_ends_a_row_that_cannot_be_completed(self):
+    def test_a_closer_the_network_wants_is_not_refused_by_the_kekule_rule_alone(self):
         ring = ["c", "1", "n", "c", "c", "o", "c", "1"]
-        allowed = walk(ring).allowed(wants_end=True)
-        self.assertEqual([ITOS[i] for i, ok in enumerate(allowed) if ok], ["<eos>"])
+        end = ITOS.index("<eos>")
+        self.assertFalse(walk(ring).allowed()[end])
+        self.assertTrue(walk(ring).allowed(end)[end])  # the network wants to stop: it may (the row ends invalid)
+
+    def test_closing_mode_closes_a_branch_the_kekule_rule_refuses(self):
+        branch = ["C", "(", "c", "1", "n", "c", "c", "o", "c", "1"]
+        self.assertFalse(allows(branch, ")"))
+        allowed = walk(branch).allowed(ITOS.index("<eos>"))  # wants <eos>, which needs `)` first
+        self.assertEqual([ITOS[i] for i, ok in enumerate(allowed) if ok], [")"])
 
     def test_fused_and_substituted_systems_allowed(self):
         for smi in (["c", "1", "c", "c", "c", "2", "c", "c", "c", "c", "c", "2", "c", "1"],  # naphthalene

@@ -49,7 +49,9 @@
  * they still can. Checked for an atom after an aromatic atom, `)`, a ring closure and `<eos>`; the search allows
  * past 2,000 steps. Over 45,000 ZINC250k molecules the Kekulé, dead-end and bracket-valence rules refused no token.
  * Tiers: where the Kekulé rule leaves no token it is dropped for the step; where the valence-class rules (valence,
- * dead ends, aromatic rings) leave none, the syntax rules alone decide, so a row always has a token to take.
+ * dead ends, aromatic rings) leave none, the syntax rules alone decide, so a row always has a token to take. A closer
+ * (`)`, a ring closure, `<eos>`) that is the network's own argmax is not refused by the Kekulé rule alone: such a
+ * row's aromatic system is beyond repair, and refusing the closure only made it grow atoms to the length limit.
  * Closing mode: once the network's unmasked argmax is `<eos>` while `<eos>` is not allowed, the row only takes `)`,
  * closures of open ring labels and `<eos>` (where one of them is allowed; an atom otherwise), so a row that wanted to
  * stop closes what it left open instead of running on to the length limit; when the Kekulé rule leaves it no closer,
@@ -146,6 +148,8 @@ export class SmilesGrammar {
   readonly donor: readonly Donor[];
   /** Per token id: its {@link Pi} kind (Kekule rule). */
   readonly pi: readonly Pi[];
+  /** Per-step verdict buffers of SyntaxState.mask, reused (masking is synchronous). */
+  readonly scratch: { syntax: Uint8Array; valence: Uint8Array; kekule: Uint8Array };
 
   /** @param tokens the vocabulary, index = token id */
   constructor(readonly tokens: readonly string[]) {
@@ -156,6 +160,8 @@ export class SmilesGrammar {
     this.aromatic = tokens.map((t) => AROMATIC_RE.test(t));
     this.donor = tokens.map((t) => (DONOR_TOKENS.has(t) ? Donor.Always : t === 'n' ? Donor.WithThreeBonds : Donor.None));
     this.endId = this.classes.indexOf(TokenClass.End);
+    const n = tokens.length;
+    this.scratch = { syntax: new Uint8Array(n), valence: new Uint8Array(n), kekule: new Uint8Array(n) };
     if (this.endId < 0) throw new RangeError('the vocabulary has no <eos>');
   }
 
@@ -163,6 +169,23 @@ export class SmilesGrammar {
   start(maxSteps: number): SyntaxState {
     return new SyntaxState(this, maxSteps);
   }
+}
+
+/** Scratch buffers of the Kekulé search, shared by all states (the search is synchronous and not re-entrant). */
+interface KekuleScratch {
+  gen: number;
+  mark: Int32Array;
+  free: Uint8Array;
+  comp: number[];
+  req: number[];
+}
+let kekuleScratch: KekuleScratch = { gen: 0, mark: new Int32Array(256), free: new Uint8Array(256), comp: [], req: [] };
+function scratch(size: number): KekuleScratch {
+  if (kekuleScratch.mark.length < size) {
+    const n = Math.max(size, 2 * kekuleScratch.mark.length);
+    kekuleScratch = { gen: 0, mark: new Int32Array(n), free: new Uint8Array(n), comp: [], req: [] };
+  }
+  return kekuleScratch;
 }
 
 /** The syntax state of one row being decoded. */
@@ -241,12 +264,12 @@ export class SyntaxState {
     const stackLive = this.branchPoints.some((b) => this.room[b] - (b === this.cur ? order : 0) > 0);
     const dead = (labelsAfter: number, curRoomAfter: number, stackLiveAfter: boolean): boolean =>
       labelsAfter > 0 && curRoomAfter <= 0 && !stackLiveAfter;
-    const syntax = new Uint8Array(classes.length);
-    const valence = new Uint8Array(classes.length);
-    const kekule = new Uint8Array(classes.length);
+    const { syntax, valence, kekule } = this.grammar.scratch; // every entry is written below
     let anyValence = false;
     let anyKekule = false;
-    const atomKekule = new Map<number, boolean>(); // verdict of an ATOM token by kind: the same for all tokens of a kind
+    // Kekulé verdict of an ATOM token: the same for all new atoms that can take a double bond (c, n, cations) and for
+    // all that cannot (o, s, [nH], non-aromatic atoms); -1 until computed
+    const atomKekule = [-1, -1];
     for (let id = 0; id < classes.length; id++) {
       let ok = false;
       let fits = true;
@@ -255,10 +278,14 @@ export class SyntaxState {
         case TokenClass.Atom:
           ok = true;
           if (this.cur >= 0) {
-            fits = room >= order && maxValence[id] >= order && !dead(this.openRings.size, maxValence[id] - order, stackLive);
-            const key = this.grammar.aromatic[id] ? 1 + this.grammar.pi[id] : 0;
-            if (fits && !atomKekule.has(key)) atomKekule.set(key, this.kekuleAfterAtom(this.grammar.aromatic[id], this.grammar.pi[id]));
-            kek = atomKekule.get(key) ?? true;
+            const mv = maxValence[id];
+            fits = room >= order && mv >= order && !dead(this.openRings.size, mv - order, stackLive);
+            if (fits) {
+              const aromatic = this.grammar.aromatic[id];
+              const key = aromatic && this.grammar.pi[id] !== Pi.None ? 1 : 0;
+              if (atomKekule[key] < 0) atomKekule[key] = this.kekuleAfterAtom(aromatic, this.grammar.pi[id]) ? 1 : 0;
+              kek = atomKekule[key] === 1;
+            }
           }
           break;
         case TokenClass.Bond:
@@ -295,7 +322,7 @@ export class SyntaxState {
           break;
         case TokenClass.End:
           ok = (afterAtom || prev === TokenClass.Close) && closed;
-          kek = !ok || this.kekuleOk([this.cur], undefined, [], [this.cur], Pi.None, -1);
+          kek = !ok || this.kekuleAtEnd();
           break;
         default:
           ok = false;
@@ -306,6 +333,9 @@ export class SyntaxState {
       if (ok && fits) anyValence = true;
       if (ok && fits && kek) anyKekule = true;
     }
+    // a closer the network wants is not refused by the Kekulé rule alone: a row whose aromatic system cannot be
+    // completed goes on as the network intends (and ends invalid) instead of growing atoms to the length limit
+    if (anyKekule && valence[argmax] && !kekule[argmax] && this.isCloser(argmax)) kekule[argmax] = 1;
     let allowed = anyKekule ? kekule : anyValence ? valence : syntax;
     if (argmax === endId && !allowed[endId]) this.closing = true;
     if (this.closing) {
@@ -329,6 +359,12 @@ export class SyntaxState {
       }
     }
     for (let id = 0; id < classes.length; id++) if (!allowed[id]) logits[id] = -Infinity;
+  }
+
+  /** `)`, `<eos>` or the closure of an open ring label. */
+  private isCloser(id: number): boolean {
+    const c = this.grammar.classes[id];
+    return c === TokenClass.Close || c === TokenClass.End || (c === TokenClass.Ring && this.openRings.has(id));
   }
 
   /** Advances the state by the token chosen. */
@@ -421,111 +457,170 @@ export class SyntaxState {
     if (a !== this.cur && !this.branchPoints.includes(a) && this.labelsAt[a] === 0) this.finished[a] = true;
   }
 
-  /** Kekule rule for an ATOM token of the given kind bonded to the current atom. */
+  /** Whether atom `a` may still take a double bond of its aromatic system (before the token). */
+  private couldTake(a: number): boolean {
+    const kind = this.pi[a];
+    if (kind === Pi.None || this.exo[a]) return false;
+    return kind !== Pi.Nitrogen || this.degree[a] + this.labelsAt[a] <= 2;
+  }
+
+  /** Kekulé rule for an ATOM token of the given kind bonded to the current atom. */
   private kekuleAfterAtom(aromatic: boolean, pi: Pi): boolean {
     const cur = this.cur;
-    if (!this.atomAromatic[cur]) return true; // a new atom bonded to a non-aromatic atom joins no aromatic system
+    if (!this.couldTake(cur)) return true; // only an atom that could take a double bond can lose it
     const finishes = !this.branchPoints.includes(cur) && this.labelsAt[cur] === 0;
     const sym = this.pendingSym;
     const aromBond = aromatic && (sym === undefined || sym === ':');
     const n = this.room.length; // index of the new atom
-    const exo = aromBond || this.pending < 2 ? [] : aromatic ? [cur, n] : [cur];
-    if (!finishes && exo.length === 0 && this.pi[cur] !== Pi.Nitrogen) return true; // nothing lost a way to a double bond
-    return this.kekuleOk([cur], [cur, n, aromBond], exo, finishes ? [cur] : [], aromatic ? pi : Pi.None, -1);
+    const exoCur = !aromBond && this.pending >= 2;
+    if (!finishes && !exoCur && this.pi[cur] !== Pi.Nitrogen) return true; // nothing lost a way to a double bond
+    return this.kekuleOk(cur, -1, cur, n, aromBond, exoCur ? cur : -1, exoCur && aromatic ? n : -1, finishes ? cur : -1, aromatic ? pi : Pi.None, -1);
   }
 
-  /** Kekule rule for CLOSE: the branch's last atom is finished unless it still has an open label. */
+  /** Kekulé rule for CLOSE: the branch's last atom is finished unless it still has an open label. */
   private kekuleAfterClose(): boolean {
     const last = this.cur;
-    if (!this.atomAromatic[last]) return true;
+    if (!this.couldTake(last)) return true;
     const bps = this.branchPoints;
-    const finishes = last !== bps[bps.length - 1] && !bps.slice(0, -1).includes(last) && this.labelsAt[last] === 0;
-    return !finishes || this.kekuleOk([last], undefined, [], [last], Pi.None, -1);
+    let below = false;
+    for (let i = 0; i < bps.length - 1; i++) if (bps[i] === last) below = true;
+    const finishes = last !== bps[bps.length - 1] && !below && this.labelsAt[last] === 0;
+    return !finishes || this.kekuleOk(last, -1, -1, -1, false, -1, -1, last, Pi.None, -1);
   }
 
-  /** Kekule rule for closing ring label `id` on the current atom. */
+  /** Kekulé rule for `<eos>`: the current atom is finished. */
+  private kekuleAtEnd(): boolean {
+    const cur = this.cur;
+    return !this.couldTake(cur) || this.kekuleOk(cur, -1, -1, -1, false, -1, -1, cur, Pi.None, -1);
+  }
+
+  /** Kekulé rule for closing ring label `id` on the current atom. */
   private kekuleAfterRingClose(id: number): boolean {
     const cur = this.cur;
     const at = this.openRings.get(id)!;
-    if (!this.atomAromatic[cur] && !this.atomAromatic[at]) return true;
+    const curArom = this.atomAromatic[cur];
+    const atArom = this.atomAromatic[at];
+    if (!curArom && !atArom) return true;
     const opened = this.ringSym.get(id);
     const sym = this.pendingSym ?? opened;
     const order = Math.max(this.pending, opened === undefined ? 1 : BOND_ORDER[opened]);
-    const aromBond = this.atomAromatic[cur] && this.atomAromatic[at] && (sym === undefined || sym === ':');
-    const exo = aromBond || order < 2 ? [] : [cur, at].filter((a) => this.atomAromatic[a]);
+    const aromBond = curArom && atArom && (sym === undefined || sym === ':');
+    const exo = !aromBond && order >= 2;
     const finishes = !this.branchPoints.includes(at) && this.labelsAt[at] === 1;
-    const seeds = [cur, at].filter((a) => this.atomAromatic[a]);
-    return this.kekuleOk(seeds, [cur, at, aromBond], exo, finishes ? [at] : [], Pi.None, at);
+    // only atoms that could take a double bond can lose it: cur by a double bond or a third bond on n, the opener by
+    // a double bond or by being finished (its label turns into the bond: its count stays)
+    const curLoses = this.couldTake(cur) && ((exo && curArom) || this.pi[cur] === Pi.Nitrogen);
+    const atLoses = this.couldTake(at) && ((exo && atArom) || finishes);
+    if (!curLoses && !atLoses) return true;
+    return this.kekuleOk(
+      curArom ? cur : at,
+      curArom && atArom ? at : -1,
+      cur,
+      at,
+      aromBond,
+      exo && curArom ? cur : -1,
+      exo && atArom ? at : -1,
+      finishes ? at : -1,
+      Pi.None,
+      at,
+    );
   }
 
   /**
-   * Whether each aromatic system holding a seed still has a Kekule structure after the token: a matching of aromatic
+   * Whether each aromatic system holding a seed still has a Kekulé structure after the token: a matching of aromatic
    * bonds that gives every finished atom that needs a double bond exactly one, where unfinished atoms may take one if
    * they still can (they may also end up without one: a c can still take =O, an n a third bond).
-   * @param edge [a, b, aromatic] the bond the token adds (b = atom count for a new atom of kind newPi)
-   * @param exo atoms the token gives a non-aromatic double bond
-   * @param newly atoms the token finishes
+   * @param seedA the first seed atom; seedB a second one, or -1
+   * @param edgeA the bond the token adds, edgeA-edgeB (edgeB = atom count for a new atom of kind newPi; -1: none),
+   *   aromatic when edgeAromatic
+   * @param exoA atoms the token gives a non-aromatic double bond (-1: none), also exoB
+   * @param newly the atom the token finishes (-1: none)
    * @param closing an atom losing one open ring label to the edge (-1: none)
-   * A depth-first search over the finished atoms in index order, giving up (allowing) past KEKULE_BUDGET calls.
+   * A depth-first search over the finished atoms in index order, giving up (allowing) past KEKULE_BUDGET calls; the
+   * same search, in the same order, as syntax.py.
    */
   private kekuleOk(
-    seeds: readonly number[],
-    edge: [number, number, boolean] | undefined,
-    exo: readonly number[],
-    newly: readonly number[],
+    seedA: number,
+    seedB: number,
+    edgeA: number,
+    edgeB: number,
+    edgeAromatic: boolean,
+    exoA: number,
+    exoB: number,
+    newly: number,
     newPi: Pi,
     closing: number,
   ): boolean {
     const nAtoms = this.room.length;
-    const nbrs = (a: number): number[] => {
-      const out = a < nAtoms ? [...this.aadj[a]] : [];
-      if (edge !== undefined && edge[2]) {
-        if (a === edge[0]) out.push(edge[1]);
-        else if (a === edge[1]) out.push(edge[0]);
-      }
-      return out;
-    };
-    const fin = (a: number): boolean => a < nAtoms && (this.finished[a] || newly.includes(a));
-    const takes = (a: number): boolean => {
+    const s = scratch(nAtoms + 1);
+    const gen = ++s.gen;
+    const ea = edgeAromatic ? edgeA : -1;
+    const eb = edgeAromatic ? edgeB : -1;
+    const takes = (a: number, fin: boolean): boolean => {
       const kind = a < nAtoms ? this.pi[a] : newPi;
-      if (kind === Pi.None || exo.includes(a) || (a < nAtoms && this.exo[a])) return false;
+      if (kind === Pi.None || a === exoA || a === exoB || (a < nAtoms && this.exo[a])) return false;
       if (kind !== Pi.Nitrogen) return true;
-      let bonds = (a < nAtoms ? this.degree[a] : 0) + (edge !== undefined && (a === edge[0] || a === edge[1]) ? 1 : 0);
-      if (!fin(a) && a < nAtoms) bonds += this.labelsAt[a] - (a === closing ? 1 : 0);
+      let bonds = (a < nAtoms ? this.degree[a] : 0) + (edgeA >= 0 && (a === edgeA || a === edgeB) ? 1 : 0);
+      if (!fin && a < nAtoms) bonds += this.labelsAt[a] - (a === closing ? 1 : 0);
       return bonds <= 2;
     };
-    const seen = new Set<number>();
-    for (const s0 of seeds) {
-      if (seen.has(s0)) continue;
-      const comp = [s0];
-      seen.add(s0);
+    for (const s0 of [seedA, seedB]) {
+      if (s0 < 0 || s.mark[s0] === gen) continue;
+      const comp = s.comp;
+      comp.length = 0;
+      comp.push(s0);
+      s.mark[s0] = gen;
       for (let q = 0; q < comp.length; q++) {
-        for (const b of nbrs(comp[q])) {
-          if (!seen.has(b)) {
-            seen.add(b);
-            comp.push(b);
+        const a = comp[q];
+        if (a < nAtoms) {
+          for (const b of this.aadj[a]) {
+            if (s.mark[b] !== gen) {
+              s.mark[b] = gen;
+              comp.push(b);
+            }
           }
         }
+        const extra = a === ea ? eb : a === eb ? ea : -1;
+        if (extra >= 0 && s.mark[extra] !== gen) {
+          s.mark[extra] = gen;
+          comp.push(extra);
+        }
       }
-      const req = comp.filter((a) => fin(a) && takes(a)).sort((x, y) => x - y);
+      const req = s.req;
+      req.length = 0;
+      for (const a of comp) {
+        const fin = a < nAtoms && (this.finished[a] || a === newly);
+        const t = takes(a, fin);
+        s.free[a] = t ? 1 : 0;
+        if (t && fin) req.push(a);
+      }
       if (req.length === 0) continue;
-      const free = new Set(comp.filter(takes));
+      req.sort((x, y) => x - y);
       let calls = 0;
+      const free = s.free;
       const solve = (start: number): boolean => {
         if (++calls > KEKULE_BUDGET) return true;
         let i = start;
-        while (i < req.length && !free.has(req[i])) i++;
+        while (i < req.length && !free[req[i]]) i++;
         if (i === req.length) return true;
         const r = req[i];
-        free.delete(r);
-        for (const b of nbrs(r)) {
-          if (free.has(b)) {
-            free.delete(b);
-            if (solve(i + 1)) return true;
-            free.add(b);
+        free[r] = 0;
+        if (r < nAtoms) {
+          for (const b of this.aadj[r]) {
+            if (free[b]) {
+              free[b] = 0;
+              if (solve(i + 1)) return true;
+              free[b] = 1;
+            }
           }
         }
-        free.add(r);
+        const extra = r === ea ? eb : r === eb ? ea : -1;
+        if (extra >= 0 && free[extra]) {
+          free[extra] = 0;
+          if (solve(i + 1)) return true;
+          free[extra] = 1;
+        }
+        free[r] = 1;
         return false;
       };
       if (!solve(0)) return false;

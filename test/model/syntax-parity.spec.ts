@@ -2,7 +2,7 @@
  * Parity of the TypeScript syntax mask (src/model/syntax.ts) with the Python one (notebooks/molnav_vae/syntax.py):
  * test/fixtures/syntax-trace.json holds decodes of the shipped model under the Python mask and, before each token,
  * the set of tokens Python allowed (written by `python3 -m molnav_vae.syntax_trace`). Every step must give the same
- * set here, closing mode included (the network "wants" <eos> from `wants_end_from` on).
+ * set here, with the network's argmax stated per step (`wants`: none, <eos> for closing mode, or a closer).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +13,13 @@ interface Trace {
   model_version: string;
   vocab: string[];
   max_steps: number;
-  sequences: { tokens: number[]; wants_end_from: number; allowed: string[] }[];
+  sequences: { tokens: number[]; wants: number[]; allowed: string[] }[];
 }
 
 const trace = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/syntax-trace.json'), 'utf8')) as Trace;
 const grammar = new SmilesGrammar(trace.vocab);
 const endId = trace.vocab.indexOf('<eos>');
+const ringIds = new Set(trace.vocab.map((t, i) => (/^[0-9]$/.test(t) ? i : -1)).filter((i) => i >= 0));
 
 /** The Python bitmask (hex, bit i = token i) as the set of allowed token ids. */
 function fromHex(hex: string): number[] {
@@ -32,7 +33,8 @@ describe('syntax mask parity with Python', () => {
     expect(trace.sequences.length).toBeGreaterThanOrEqual(100);
     expect(tokens.filter((t) => t === 'c').length).toBeGreaterThan(500);
     expect(tokens.filter((t) => t === '[nH]' || t === 'n').length).toBeGreaterThan(50);
-    expect(trace.sequences.filter((s) => s.wants_end_from < s.tokens.length).length).toBeGreaterThan(40);
+    expect(trace.sequences.filter((s) => s.wants.includes(endId)).length).toBeGreaterThan(40);
+    expect(trace.sequences.flatMap((s) => s.wants).filter((w) => ringIds.has(w)).length).toBeGreaterThan(500);
   });
 
   it('allows the same tokens as Python at every step of every sequence', () => {
@@ -41,7 +43,7 @@ describe('syntax mask parity with Python', () => {
       const state = grammar.start(trace.max_steps);
       for (const [step, tid] of seq.tokens.entries()) {
         const logits = new Float32Array(trace.vocab.length);
-        if (step >= seq.wants_end_from) logits[endId] = 1; // the network's argmax is <eos>
+        if (seq.wants[step] >= 0) logits[seq.wants[step]] = 1; // the network's argmax
         state.mask(logits);
         const ts = trace.vocab.map((_, i) => i).filter((i) => logits[i] !== -Infinity);
         const py = fromHex(seq.allowed[step]);

@@ -138,11 +138,16 @@ describe('SMILES syntax mask', () => {
     expect(walk([...tokenizer.tokenize(smiles), '<eos>']).refused).toBeUndefined();
   });
 
-  it('ends a row whose aromatic system cannot be completed when the network wants <eos> (no run-on)', () => {
-    const state = walk(['c', '1', 'n', 'c', 'c', 'o', 'c', '1']).state;
+  it('does not refuse a closer the network wants on the Kekulé rule alone (the row ends instead of running on)', () => {
+    const ring = ['c', '1', 'n', 'c', 'c', 'o', 'c', '1'];
     const logits = new Float32Array(grammar.tokens.length);
     logits[id('<eos>')] = 5;
-    expect([...allowed(state, logits)]).toEqual(['<eos>']);
+    expect(allowed(walk(ring).state).has('<eos>')).toBe(false);
+    expect(allowed(walk(ring).state, logits).has('<eos>')).toBe(true);
+    // inside a branch <eos> needs `)` first, which the Kekulé rule refuses: closing mode takes it from the valence tier
+    const branch = ['C', '(', ...ring];
+    expect(allowed(walk(branch).state).has(')')).toBe(false);
+    expect([...allowed(walk(branch).state, logits)]).toEqual([')']);
   });
 
   it('stops opening branches and rings when only enough steps are left to close what is open', () => {
