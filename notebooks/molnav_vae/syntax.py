@@ -84,7 +84,7 @@ UNLIMITED = 99
 BRACKET_VALENCE = {("C", 0): 4, ("C", -1): 3, ("C", 1): 3, ("N", 0): 3, ("N", 1): 4, ("N", -1): 2, ("O", 0): 2,
                    ("O", 1): 3, ("O", -1): 1, ("S", 0): 6, ("S", 1): 5, ("S", -1): 1, ("P", 0): 5, ("P", 1): 4}
 _BRACKET_RE = re.compile(r"^\[([0-9]*)([A-Z][a-z]?|[a-z][a-z]?)(@*)(H[0-9]?)?([+-][0-9]?)?\]$")
-# Aromatic atom kinds for the Kekule rule (see the module doc): whether the atom takes one double bond of a Kekule
+# Aromatic atom kinds for the Kekulé rule (see the module doc): whether the atom takes one double bond of a Kekule
 # structure of its aromatic system.
 PI_NONE, PI_CARBON, PI_NITROGEN, PI_CATION = 0, 1, 2, 3  # not aromatic or never (o s [nH] [n-]); c; n; [n+] [nH+] [o+] [s+]
 PI_KIND = {"c": PI_CARBON, "n": PI_NITROGEN, "[n+]": PI_CATION, "[nH+]": PI_CATION, "[o+]": PI_CATION, "[s+]": PI_CATION}
@@ -146,7 +146,7 @@ class SyntaxState:
         self.donor = []  # per atom: 0 no, 1 pyrrole-type donor token, 2 plain n (a donor with three bonds)
         self.degree = []  # per atom: bonds so far
         self.adj = []  # per atom: neighbours
-        self.pi = []  # per atom: PI_* kind (Kekule rule)
+        self.pi = []  # per atom: PI_* kind (Kekulé rule)
         self.exo = []  # per atom: has a double or triple bond that is not aromatic (the c of c=O)
         self.aadj = []  # per atom: neighbours through aromatic bonds (aromatic atoms joined without a bond symbol or by ':')
         self.finished = []  # per atom: takes no further bond (not current, no open branch on it, no open ring label)
@@ -204,8 +204,8 @@ class SyntaxState:
         return False
 
     def allowed(self, wants: int = -1) -> List[bool]:
-        """Per token id, whether it may come next. Never all False: when the valence rules leave nothing (a saturated
-        atom with a ring bond still open), they are dropped for this step and the syntax rules alone decide.
+        """Per token id, whether it may come next. Never all False: when the Kekulé rule leaves nothing it is dropped
+        for this step, and when the valence-class rules leave nothing the syntax rules alone decide.
 
         wants: the network's unmasked argmax (a token id; -1 when unknown). A closer it wants (`)`, the closure of an
         open ring label, <eos>) is not refused by the Kekulé rule alone: a row whose aromatic system cannot be
@@ -228,7 +228,7 @@ class SyntaxState:
             return labels_after > 0 and cur_room_after <= 0 and not stack_live_after
 
         syntax, valence, kekule = [], [], []
-        atom_kek = {}  # Kekule verdict of an ATOM token by (aromatic, pi kind): the same for all tokens of a kind
+        atom_kek = {}  # Kekulé verdict of an ATOM token by (aromatic, pi kind): the same for all tokens of a kind
         for tid, c in enumerate(self.classes):
             tok = self.itos[tid]
             ok, fits, kek = False, True, True
@@ -276,7 +276,7 @@ class SyntaxState:
         if wants_end and not out[self.end_id]:
             self.closing = True
         if self.closing:
-            # closers allowed by the Kekule tier, else by the valence tier: a row whose aromatic system cannot be
+            # closers allowed by the Kekulé tier, else by the valence tier: a row whose aromatic system cannot be
             # completed ends (invalid) instead of running on to the length limit
             for tier in (out, valence) if out is kekule else (out,):
                 closers = [ok and (c in (CLOSE, END) or (c == RING and self.itos[tid] in self.open_rings))
@@ -361,7 +361,7 @@ class SyntaxState:
         if a != self.cur and a not in self.branch_points and self.labels_at[a] == 0:
             self.finished[a] = True
 
-    # Kekule rule: the what-if of a token, then _kekule_ok on the aromatic systems it touches.
+    # Kekulé rule: the what-if of a token, then _kekule_ok on the aromatic systems it touches.
 
     def _could_take(self, a: int) -> bool:
         """Whether atom a may still take a double bond of its aromatic system (before the token)."""
@@ -410,7 +410,7 @@ class SyntaxState:
                                closing=at)
 
     def _kekule_ok(self, seeds, edge=None, exo=(), newly=(), new_pi=None, closing=-1) -> bool:
-        """Whether each aromatic system holding a seed still has a Kekule structure after the token: a matching of
+        """Whether each aromatic system holding a seed still has a Kekulé structure after the token: a matching of
         aromatic bonds that gives every finished atom that needs a double bond exactly one, where unfinished atoms
         may take one if they still can (they may also end up without one: a c can still take =O, an n a third bond).
         edge: (a, b, aromatic) the bond the token adds (b = self.atoms for a new atom of kind new_pi); exo: atoms the

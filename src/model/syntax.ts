@@ -84,7 +84,7 @@ const BRACKET_VALENCE: Readonly<Record<string, number>> = {
   'C0': 4, 'C-1': 3, 'C1': 3, 'N0': 3, 'N1': 4, 'N-1': 2, 'O0': 2, 'O1': 3, 'O-1': 1, 'S0': 6, 'S1': 5, 'S-1': 1, 'P0': 5, 'P1': 4, // prettier-ignore
 };
 const BRACKET_RE = /^\[([0-9]*)([A-Z][a-z]?|[a-z][a-z]?)(@*)(H[0-9]?)?([+-][0-9]?)?\]$/;
-/** Kekule-rule kinds of atom tokens: whether the atom takes one double bond of a Kekule structure of its system. */
+/** Kekulé-rule kinds of atom tokens: whether the atom takes one double bond of a Kekulé structure of its system. */
 const enum Pi {
   /** Not aromatic, or aromatic without a double bond: o, s, [nH], [n-]. */
   None = 0,
@@ -96,7 +96,7 @@ const enum Pi {
   Cation = 3,
 }
 const PI_KIND: Readonly<Record<string, Pi>> = { c: Pi.Carbon, n: Pi.Nitrogen, '[n+]': Pi.Cation, '[nH+]': Pi.Cation, '[o+]': Pi.Cation, '[s+]': Pi.Cation };
-/** Matching search calls per Kekule check; past it the check allows the token. */
+/** Matching search calls per Kekulé check; past it the check allows the token. */
 const KEKULE_BUDGET = 2000;
 const AROMATIC_RE = /^(\[[0-9]*(se|as|te|[bcnops])([^a-z].*)?\]|[bcnops])$/;
 const DONOR_TOKENS = new Set(['o', 's', '[nH]', '[n-]']);
@@ -146,7 +146,7 @@ export class SmilesGrammar {
   readonly aromatic: readonly boolean[];
   /** Per token id: its {@link Donor} kind. */
   readonly donor: readonly Donor[];
-  /** Per token id: its {@link Pi} kind (Kekule rule). */
+  /** Per token id: its {@link Pi} kind (Kekulé rule). */
   readonly pi: readonly Pi[];
   /** Per-step verdict buffers of SyntaxState.mask, reused (masking is synchronous). */
   readonly scratch: { syntax: Uint8Array; valence: Uint8Array; kekule: Uint8Array };
@@ -204,7 +204,7 @@ export class SyntaxState {
   private readonly atomDonor: Donor[] = [];
   private readonly degree: number[] = []; // per atom, bonds so far
   private readonly adj: number[][] = []; // per atom, bonded atoms
-  private readonly pi: Pi[] = []; // per atom, Kekule-rule kind
+  private readonly pi: Pi[] = []; // per atom, Kekulé-rule kind
   private readonly exo: boolean[] = []; // per atom, has a double or triple bond that is not aromatic (the c of c=O)
   private readonly aadj: number[][] = []; // per atom, neighbours through aromatic bonds
   private readonly finished: boolean[] = []; // per atom, takes no further bond
@@ -339,7 +339,7 @@ export class SyntaxState {
     let allowed = anyKekule ? kekule : anyValence ? valence : syntax;
     if (argmax === endId && !allowed[endId]) this.closing = true;
     if (this.closing) {
-      // closers allowed by the Kekule tier, else by the valence tier: a row whose aromatic system cannot be
+      // closers allowed by the Kekulé tier, else by the valence tier: a row whose aromatic system cannot be
       // completed ends (invalid) instead of running on to the length limit
       for (const tier of anyKekule ? [kekule, valence] : [allowed]) {
         const closers = new Uint8Array(classes.length);
