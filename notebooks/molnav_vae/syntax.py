@@ -279,8 +279,7 @@ class SyntaxState:
             # closers allowed by the Kekulé tier, else by the valence tier: a row whose aromatic system cannot be
             # completed ends (invalid) instead of running on to the length limit
             for tier in (out, valence) if out is kekule else (out,):
-                closers = [ok and (c in (CLOSE, END) or (c == RING and self.itos[tid] in self.open_rings))
-                           for tid, (ok, c) in enumerate(zip(tier, self.classes))]
+                closers = [ok and self._closer(tid) for tid, ok in enumerate(tier)]
                 if any(closers):
                     return closers
         return out

@@ -345,9 +345,7 @@ export class SyntaxState {
         const closers = new Uint8Array(classes.length);
         let any = false;
         for (let id = 0; id < classes.length; id++) {
-          const c = classes[id];
-          const closer = c === TokenClass.Close || c === TokenClass.End || (c === TokenClass.Ring && this.openRings.has(id));
-          if (tier[id] && closer) {
+          if (tier[id] && this.isCloser(id)) {
             closers[id] = 1;
             any = true;
           }
