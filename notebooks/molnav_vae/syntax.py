@@ -5,8 +5,8 @@ bond, `()`, a ring closure right after `(`, `<eos>` inside a branch, and many mo
 two bonds, an aromatic ring without a Kekulé structure. The mask removes those choices before the
 sampler sees them (the logits of disallowed tokens become -inf), so greedy decoding takes the best allowed token.
 It cannot see everything (a row may still paint its aromatic system into a corner): RDKit still judges validity.
-This is grammar-constrained decoding in the spirit of Kusner et al., Grammar VAE (ICML 2017, arXiv:1703.01925) and Dai et al., SD-VAE (ICLR 2018,
-arXiv:1802.08786), reduced to the bracket and ring-bond structure of SMILES (Weininger, J. Chem. Inf. Comput. Sci.
+This is grammar-constrained decoding in the spirit of Kusner et al., Grammar VAE (ICML 2017, arXiv:1703.01925) and
+Dai et al., SD-VAE (ICLR 2018, arXiv:1802.08786), reduced to the bracket and ring-bond structure of SMILES (Weininger, J. Chem. Inf. Comput. Sci.
 1988, 28, 31, doi:10.1021/ci00057a005).
 
 The rules are the contract with src/model/syntax.ts, which implements the same table; golden outputs of masked
@@ -52,11 +52,12 @@ it, some aromatic system it touches has no matching of its aromatic bonds that g
 double bond one, where unfinished atoms may take one if they still can (they may also end without one). Checked for
 the tokens that take the possibility of a double bond away from an atom that had it (finishing it, giving it a double
 bond outside the system or a third bond on n): an atom after an aromatic atom, `)`, a ring closure, <eos> (a system
-already without a Kekulé structure does not refuse the tokens that change nothing in it); the search gives up and allows past 2,000 steps. A closer (`)`, a ring closure, <eos>) that is
-the network's own argmax is not refused by the Kekulé rule alone: such a row's aromatic system is beyond repair, and
-refusing the closure only made it grow atoms to the length limit (16 of 1,000 prior decodes reached 100 tokens, 7
-with this exception, 3 under the earlier mask). Tiers: the Kekulé rule is dropped first when
-it would leave no token, then the valence-class rules (valence, dead ends, aromatic rings), then only syntax remains.
+already without a Kekulé structure does not refuse the tokens that change nothing in it); the search gives up and
+allows past 2,000 steps. A closer (`)`, a ring closure, <eos>) that is the network's own argmax is not refused by the
+Kekulé rule alone: such a row's aromatic system is beyond repair, and refusing the closure only made it grow atoms
+to the length limit (16 of 1,000 prior decodes reached 100 tokens, 7 with this exception, 3 under the earlier mask).
+Tiers: the Kekulé rule is dropped first when it would leave no token, then the valence-class rules (valence, dead
+ends, aromatic rings), then only syntax remains.
 Over 45,000 ZINC250k molecules (5,000 test, 40,000 training) the Kekulé, dead-end and bracket-valence rules refused
 no real token (the aromatic-ring rule refused one, a fused polycycle).
 Closing mode: once the network's unmasked argmax is <eos> while <eos> is not allowed, the row only takes `)`, closures
@@ -149,7 +150,6 @@ class SyntaxState:
         self.pi = []  # per atom: PI_* kind (Kekulé rule)
         self.exo = []  # per atom: has a double or triple bond that is not aromatic (the c of c=O)
         self.aadj = []  # per atom: neighbours through aromatic bonds (aromatic atoms joined without a bond symbol or by ':')
-        self.finished = []  # per atom: takes no further bond (not current, no open branch on it, no open ring label)
         self.labels_at = []  # per atom: ring labels it opened that are still open
         self.pending_sym = None  # the bond token before the next bond, or None
         self.ring_sym = {}  # open label -> the bond token written where it opened, or None
@@ -220,15 +220,16 @@ class SyntaxState:
         room = self.room[self.cur] if self.cur >= 0 else UNLIMITED
         order = self.pending
         # Dead ends: a ring label still open while neither the current atom nor an atom with an open branch has room
-        # left for a bond: nothing could close it. `spent` is what the token takes from the current atom.
-        stack_room = [self.room[b] - (order if b == self.cur else 0) for b in self.branch_points]
-        stack_live = any(r > 0 for r in stack_room)
+        # left for a bond: nothing could close it (a bond token takes `order` from the current atom).
+        stack_live = any(self.room[b] - (order if b == self.cur else 0) > 0 for b in self.branch_points)
 
         def dead(labels_after: int, cur_room_after: int, stack_live_after: bool) -> bool:
             return labels_after > 0 and cur_room_after <= 0 and not stack_live_after
 
         syntax, valence, kekule = [], [], []
-        atom_kek = {}  # Kekulé verdict of an ATOM token by (aromatic, pi kind): the same for all tokens of a kind
+        # Kekulé verdict of an ATOM token: the same for all new atoms that can take a double bond (c, n, cations) and for
+        # all that cannot (o, s, [nH], non-aromatic atoms)
+        atom_kek = {}
         for tid, c in enumerate(self.classes):
             tok = self.itos[tid]
             ok, fits, kek = False, True, True
@@ -237,10 +238,12 @@ class SyntaxState:
                 if self.cur >= 0:
                     fits = room >= order and max_valence(tok) >= order
                     fits = fits and not dead(len(self.open_rings), max_valence(tok) - order, stack_live)
-                    key = (bool(_AROMATIC_RE.match(tok)), PI_KIND.get(tok, PI_NONE))
-                    if fits and key not in atom_kek:
-                        atom_kek[key] = self._kekule_after_atom(*key)
-                    kek = atom_kek.get(key, True)
+                    if fits:
+                        aromatic, pi = bool(_AROMATIC_RE.match(tok)), PI_KIND.get(tok, PI_NONE)
+                        key = aromatic and pi != PI_NONE
+                        if key not in atom_kek:
+                            atom_kek[key] = self._kekule_after_atom(aromatic, pi)
+                        kek = atom_kek[key]
             elif c == BOND:
                 ok = prev in (ATOM, RING, CLOSE, OPEN)
                 fits = room >= BOND_ORDER[tok]
@@ -302,7 +305,6 @@ class SyntaxState:
             self.pi.append(PI_KIND.get(tok, PI_NONE))
             self.exo.append(False)
             self.aadj.append([])
-            self.finished.append(False)
             self.labels_at.append(0)
             if self.cur >= 0:
                 self.room[self.cur] -= self.pending
@@ -310,10 +312,8 @@ class SyntaxState:
                 self._bond(self.cur, self.atoms, self.pending_sym, self.pending)
             self.pending = 1
             self.pending_sym = None
-            last, self.cur = self.cur, self.atoms
+            self.cur = self.atoms
             self.atoms += 1
-            if last >= 0:
-                self._finish_if_done(last)
         elif c == BOND:
             self.pending = BOND_ORDER[self.itos[tid]]
             self.pending_sym = self.itos[tid]
@@ -322,9 +322,7 @@ class SyntaxState:
             self.branch_points.append(self.cur)
         elif c == CLOSE:
             self.depth -= 1
-            last = self.cur
             self.cur = self.branch_points.pop()
-            self._finish_if_done(last)
         elif c == RING:
             label = self.itos[tid]
             if label in self.open_rings:
@@ -333,7 +331,6 @@ class SyntaxState:
                 sym = self.ring_sym.pop(label)
                 self._bond(self.cur, at, sym if self.pending_sym is None else self.pending_sym,
                            max(self.pending, BOND_ORDER.get(sym, 1)))
-                self._finish_if_done(at)
             else:
                 self.open_rings[label] = self.cur
                 self.labels_at[self.cur] += 1
@@ -356,9 +353,9 @@ class SyntaxState:
             self.exo[a] = self.exo[a] or self.aromatic[a]
             self.exo[b] = self.exo[b] or self.aromatic[b]
 
-    def _finish_if_done(self, a: int) -> None:
-        if a != self.cur and a not in self.branch_points and self.labels_at[a] == 0:
-            self.finished[a] = True
+    def _finished(self, a: int) -> bool:
+        """Whether atom a takes no further bond: not the current atom, no open branch on it, no open ring label."""
+        return a != self.cur and a not in self.branch_points and self.labels_at[a] == 0
 
     # Kekulé rule: the what-if of a token, then _kekule_ok on the aromatic systems it touches.
 
@@ -428,7 +425,7 @@ class SyntaxState:
             return out
 
         def fin(a: int) -> bool:
-            return a < n_atoms and (self.finished[a] or a in newly)
+            return a < n_atoms and (a in newly or self._finished(a))
 
         def takes(a: int) -> bool:
             kind = self.pi[a] if a < n_atoms else new_pi

@@ -207,7 +207,6 @@ export class SyntaxState {
   private readonly pi: Pi[] = []; // per atom, Kekulé-rule kind
   private readonly exo: boolean[] = []; // per atom, has a double or triple bond that is not aromatic (the c of c=O)
   private readonly aadj: number[][] = []; // per atom, neighbours through aromatic bonds
-  private readonly finished: boolean[] = []; // per atom, takes no further bond
   private readonly labelsAt: number[] = []; // per atom, ring labels it opened that are still open
   private pendingSym: string | undefined; // the bond token before the next bond
   private readonly ringSym = new Map<number, string | undefined>(); // open label -> bond token where it opened
@@ -237,7 +236,6 @@ export class SyntaxState {
     c.pi.push(...this.pi);
     c.exo.push(...this.exo);
     for (const a of this.aadj) c.aadj.push([...a]);
-    c.finished.push(...this.finished);
     c.labelsAt.push(...this.labelsAt);
     c.pendingSym = this.pendingSym;
     for (const [k, v] of this.ringSym) c.ringSym.set(k, v);
@@ -380,20 +378,15 @@ export class SyntaxState {
         this.pi.push(this.grammar.pi[id]);
         this.exo.push(false);
         this.aadj.push([]);
-        this.finished.push(false);
         this.labelsAt.push(0);
         if (this.cur >= 0) {
           this.room[this.cur] -= this.pending;
           this.room[this.room.length - 1] -= this.pending;
           this.bond(this.cur, this.room.length - 1, this.pendingSym, this.pending);
         }
-        {
-          const last = this.cur;
-          this.pending = 1;
-          this.pendingSym = undefined;
-          this.cur = this.room.length - 1;
-          if (last >= 0) this.finishIfDone(last);
-        }
+        this.pending = 1;
+        this.pendingSym = undefined;
+        this.cur = this.room.length - 1;
         break;
       case TokenClass.Bond:
         this.pending = bondOrder[id];
@@ -403,13 +396,10 @@ export class SyntaxState {
         this.depth++;
         this.branchPoints.push(this.cur);
         break;
-      case TokenClass.Close: {
+      case TokenClass.Close:
         this.depth--;
-        const last = this.cur;
         this.cur = this.branchPoints.pop() ?? -1;
-        this.finishIfDone(last);
         break;
-      }
       case TokenClass.Ring: {
         const at = this.openRings.get(id);
         if (at !== undefined) {
@@ -419,7 +409,6 @@ export class SyntaxState {
           const sym = this.ringSym.get(id);
           this.ringSym.delete(id);
           this.bond(this.cur, at, this.pendingSym ?? sym, Math.max(this.pending, sym === undefined ? 1 : BOND_ORDER[sym]));
-          this.finishIfDone(at);
         } else {
           this.openRings.set(id, this.cur);
           this.labelsAt[this.cur]++;
@@ -451,8 +440,9 @@ export class SyntaxState {
     }
   }
 
-  private finishIfDone(a: number): void {
-    if (a !== this.cur && !this.branchPoints.includes(a) && this.labelsAt[a] === 0) this.finished[a] = true;
+  /** Whether atom `a` takes no further bond: not the current atom, no open branch on it, no open ring label. */
+  private isFinished(a: number): boolean {
+    return a !== this.cur && !this.branchPoints.includes(a) && this.labelsAt[a] === 0;
   }
 
   /** Whether atom `a` may still take a double bond of its aromatic system (before the token). */
@@ -587,7 +577,7 @@ export class SyntaxState {
       const req = s.req;
       req.length = 0;
       for (const a of comp) {
-        const fin = a < nAtoms && (this.finished[a] || a === newly);
+        const fin = a < nAtoms && (a === newly || this.isFinished(a));
         const t = takes(a, fin);
         s.free[a] = t ? 1 : 0;
         if (t && fin) req.push(a);
