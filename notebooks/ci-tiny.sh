@@ -10,7 +10,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION=1
 rm -rf notebooks/work/tiny
 $PY -m unittest discover -s notebooks/tests  # known-answer checks of the MOSES-style metrics and the syntax mask rules
 $PY notebooks/run.py --config notebooks/configs/tiny.json
-for f in encoder.onnx decoder_init.onnx decoder_step.onnx vocab.json metadata.json golden.json model-card.json model-card.md directions.json directions-report.json directions-report.md; do
+for f in encoder.onnx decoder_init.onnx decoder_step.onnx decoder_step.int8.onnx vocab.json metadata.json golden.json model-card.json model-card.md directions.json directions-report.json directions-report.md; do
   test -s "notebooks/work/tiny/model/$f" || { echo "missing notebooks/work/tiny/model/$f"; exit 1; }
 done
 $PY - <<'PY'

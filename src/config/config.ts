@@ -85,7 +85,7 @@ export interface AppConfig {
 
 /**
  * Typed configuration of the HTTP layer, read once from the environment (PORT, HOST, NODE_ENV). The model
- * (MOLNAV_MODEL_DIR, MOLNAV_DEVICE, MOLNAV_ORT_THREADS) and the store (DATABASE_URL) read their own variables:
+ * (MOLNAV_MODEL_DIR, MOLNAV_DEVICE, MOLNAV_ORT_THREADS, MOLNAV_DECODER_PRECISION) and the store (DATABASE_URL) read their own variables:
  * see README "Configuration".
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -93,11 +93,11 @@ export async function beamSearch(
   grammar?: SmilesGrammar,
 ): Promise<Beam[][]> {
   if (config.syntaxMask && !grammar) throw new RangeError('syntaxMask is on but no SmilesGrammar was given');
-  const { latentDim: D, vocabSize: V, layers: L, hiddenSize: H } = runner;
+  const { contextDim: C, vocabSize: V, layers: L, hiddenSize: H } = runner;
   const k = config.beamWidth;
   const finished: Beam[][] = Array.from({ length: batch }, () => []);
   if (batch === 0) return [];
-  const h0 = await runner.initHidden(z, batch);
+  const { h: h0, ctx } = await runner.init(z, batch); // ctx [batch, C]: one row per input row, shared by its beams
   let hPrev = h0; // [L, n, H] of the beams of the previous step
   let nPrev = batch;
   let live: LiveBeam[] = Array.from({ length: batch }, (_, row) => ({
@@ -112,15 +112,15 @@ export async function beamSearch(
 
   for (let step = 0; step < config.maxSteps && live.length > 0; step++) {
     const n = live.length;
-    const zs = new Float32Array(n * D);
+    const ctxs = new Float32Array(n * C);
     const tokens = new BigInt64Array(n);
     const h = new Float32Array(L * n * H);
     live.forEach((b, j) => {
-      zs.set(z.subarray(b.row * D, (b.row + 1) * D), j * D);
+      ctxs.set(ctx.subarray(b.row * C, (b.row + 1) * C), j * C);
       tokens[j] = BigInt(b.ids.length ? b.ids[b.ids.length - 1] : config.bos);
       for (let l = 0; l < L; l++) h.set(hPrev.subarray((l * nPrev + b.hIndex) * H, (l * nPrev + b.hIndex + 1) * H), (l * n + j) * H);
     });
-    const out = await runner.step(zs, tokens, h, n);
+    const out = await runner.step(ctxs, tokens, h, n);
 
     // expansions per row
     const pools = new Map<number, Candidate[]>();

@@ -3,12 +3,14 @@
  *
  *   initHidden (once)  ->  per step: runStep -> selectTokens -> dropEndedRows, until every row ended or maxSteps
  *
- * - runStep:        decoder_step on the running batch: (z [B', D], previous token [B'], h [layers, B', H])
+ * - initHidden:     decoder_init: z [B, D] -> h0 [layers, B, H] and ctx [B, C], the row's conditioning (the z part of
+ *                   the first GRU layer's input gates, computed once per row instead of once per token).
+ * - runStep:        decoder_step on the running batch: (ctx [B', C], previous token [B'], h [layers, B', H])
  *                   -> logits [B', V], h'. The first step feeds `<bos>`.
  * - selectTokens:   per row: the SMILES syntax mask (syntax.ts; on by default), the logits processors (temperature,
  *                   top-k: small classes with one call signature; empty for greedy), then the sampler (greedy argmax, or a multinomial draw from the row's own seeded
  *                   {@link Rng}), then stopping: a row ends when it emits `<eos>`.
- * - dropEndedRows:  rows that ended leave z, h and the token batch, so later steps run on the rows still decoding
+ * - dropEndedRows:  rows that ended leave ctx, h and the token batch, so later steps run on the rows still decoding
  *                   only (GenerationConfig.dropEndedRows, default on). The loop exits once every row has ended, and
  *                   after maxSteps tokens in any case.
  *
@@ -30,16 +32,18 @@ import { SmilesGrammar, SyntaxState } from './syntax';
 export interface DecoderRunner {
   /** Latent size D. */
   readonly latentDim: number;
+  /** Width C of the conditioning ctx that every step of a row takes. */
+  readonly contextDim: number;
   /** Vocabulary size V (logits columns). */
   readonly vocabSize: number;
   /** GRU layers of the decoder. */
   readonly layers: number;
   /** GRU hidden size H. */
   readonly hiddenSize: number;
-  /** decoder_init: z [batch, D] -> h0 [layers, batch, H]. */
-  initHidden(z: Float32Array, batch: number): Promise<Float32Array>;
-  /** decoder_step: z [batch, D], tokens [batch] int64, h [layers, batch, H] -> logits [batch, V], h' [layers, batch, H]. */
-  step(z: Float32Array, tokens: BigInt64Array, h: Float32Array, batch: number): Promise<{ logits: Float32Array; h: Float32Array }>;
+  /** decoder_init: z [batch, D] -> h0 [layers, batch, H] and ctx [batch, C]. */
+  init(z: Float32Array, batch: number): Promise<{ h: Float32Array; ctx: Float32Array }>;
+  /** decoder_step: ctx [batch, C], tokens [batch] int64, h [layers, batch, H] -> logits [batch, V], h' [layers, batch, H]. */
+  step(ctx: Float32Array, tokens: BigInt64Array, h: Float32Array, batch: number): Promise<{ logits: Float32Array; h: Float32Array }>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -293,8 +297,8 @@ function gatherRows(src: Float32Array, blocks: number, rows: number, width: numb
 interface DecodeState {
   /** Original index of each row of the running batch. */
   rows: number[];
-  /** z of the running batch, [rows, D]. */
-  z: Float32Array;
+  /** ctx of the running batch, [rows, C]. */
+  ctx: Float32Array;
   /** Hidden state of the running batch, [layers, rows, H]. */
   h: Float32Array;
   /** Token fed at the next step, per running row. */
@@ -308,7 +312,7 @@ interface DecodeState {
 
 /** Step runStep: one decoder_step on the running batch; updates h and returns logits [rows, V]. */
 async function runStep(runner: DecoderRunner, state: DecodeState): Promise<Float32Array> {
-  const out = await runner.step(state.z, state.tokens, state.h, state.rows.length);
+  const out = await runner.step(state.ctx, state.tokens, state.h, state.rows.length);
   state.h = out.h;
   state.steps++;
   return out.logits;
@@ -352,11 +356,11 @@ function selectTokens(
   return goOn;
 }
 
-/** Step dropEndedRows: keeps only the running rows at positions `keep` in z, h and the next tokens. */
+/** Step dropEndedRows: keeps only the running rows at positions `keep` in ctx, h and the next tokens. */
 function dropEndedRows(state: DecodeState, keep: readonly number[], runner: DecoderRunner): void {
   if (keep.length === state.rows.length) return;
   const n = state.rows.length;
-  state.z = gatherRows(state.z, 1, n, runner.latentDim, keep);
+  state.ctx = gatherRows(state.ctx, 1, n, runner.contextDim, keep);
   state.h = gatherRows(state.h, runner.layers, n, runner.hiddenSize, keep);
   const tokens = state.tokens;
   state.tokens = BigInt64Array.from(keep, (j) => tokens[j]);
@@ -400,7 +404,7 @@ export async function decodeLatents(
   }
   const state: DecodeState = {
     rows: Array.from({ length: batch }, (_, i) => i),
-    z,
+    ctx: new Float32Array(0),
     h: new Float32Array(0),
     tokens: new BigInt64Array(batch).fill(BigInt(config.bos)),
     ids: Array.from({ length: batch }, () => []),
@@ -409,7 +413,9 @@ export async function decodeLatents(
   };
   if (batch === 0) return { ids: [], ended: [], steps: 0 };
 
-  state.h = await runner.initHidden(z, batch); // initHidden, once
+  const first = await runner.init(z, batch); // initHidden, once
+  state.h = first.h;
+  state.ctx = first.ctx;
   while (state.steps < config.maxSteps) {
     const logits = await runStep(runner, state);
     const goOn = selectTokens(logits, state, runner.vocabSize, processors, sampler, rngs, config.eos, syntax);

@@ -1,25 +1,39 @@
 /**
  * Reading and checking the model directory written by notebooks/molnav_vae/export.py (its docstring is the contract):
  *
- *   encoder.onnx       tokens [B, L] int64 (right-padded with 0), lengths [B] int64 -> mu [B, D], logvar [B, D]
- *   decoder_init.onnx  z [B, D] float32 -> h0 [layers, B, H]
- *   decoder_step.onnx  z [B, D], token [B] int64, h [layers, B, H] -> logits [B, V], h_out [layers, B, H]
- *   vocab.json         tokens (id = index), special ids, tokenizer regex
- *   metadata.json      dims, special ids, max_len, max_decode_steps, model_version, ONNX input/output names
+ *   encoder.onnx            tokens [B, L] int64 (right-padded with 0), lengths [B] int64 -> mu [B, D], logvar [B, D]
+ *   decoder_init.onnx       z [B, D] float32 -> h0 [layers, B, H], ctx [B, C] (C = context_dim = 3H)
+ *   decoder_step.onnx       ctx [B, C], token [B] int64, h [layers, B, H] -> logits [B, V], h_out [layers, B, H]
+ *   decoder_step.int8.onnx  optional: the same step with int8 weights (notebooks/molnav_vae/quantize.py)
+ *   vocab.json              tokens (id = index), special ids, tokenizer regex
+ *   metadata.json           dims, special ids, max_len, max_decode_steps, model_version, context_dim, ONNX file names
+ *
+ * ctx is the per-sequence conditioning of the decoder: the z part of the first GRU layer's input gates, computed
+ * once by decoder_init ("lean" decoder form; see export.py). Model directories exported before that form (decoder
+ * steps that take z) are refused with a ModelLoadError that says how to re-export them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ModelLoadError } from './errors';
 import { VocabJson } from './tokenizer';
 
-/** The three ONNX graphs of the model. */
-export type GraphName = 'encoder' | 'decoder_init' | 'decoder_step';
+/** The ONNX graphs of the model; `decoder_step_int8` is optional. */
+export type GraphName = 'encoder' | 'decoder_init' | 'decoder_step' | 'decoder_step_int8';
 
 /** Input and output names each graph must have (the export contract). */
 export const GRAPH_IO: Readonly<Record<GraphName, { inputs: readonly string[]; outputs: readonly string[] }>> = Object.freeze({
   encoder: { inputs: ['tokens', 'lengths'], outputs: ['mu', 'logvar'] },
-  decoder_init: { inputs: ['z'], outputs: ['h0'] },
-  decoder_step: { inputs: ['z', 'token', 'h'], outputs: ['logits', 'h_out'] },
+  decoder_init: { inputs: ['z'], outputs: ['h0', 'ctx'] },
+  decoder_step: { inputs: ['ctx', 'token', 'h'], outputs: ['logits', 'h_out'] },
+  decoder_step_int8: { inputs: ['ctx', 'token', 'h'], outputs: ['logits', 'h_out'] },
+});
+
+/** Default file of each graph in the model directory. */
+const DEFAULT_FILES: Readonly<Record<GraphName, string>> = Object.freeze({
+  encoder: 'encoder.onnx',
+  decoder_init: 'decoder_init.onnx',
+  decoder_step: 'decoder_step.onnx',
+  decoder_step_int8: 'decoder_step.int8.onnx',
 });
 
 /** metadata.json, camel-cased and checked. */
@@ -37,10 +51,12 @@ export interface ModelMetadata {
   maxLen: number;
   /** Most decoder steps (max_len + 1 for the `<eos>`). */
   maxDecodeSteps: number;
+  /** Width C of the decoder conditioning ctx (3H for a GRU decoder). */
+  contextDim: number;
   opset?: number;
   configSha256?: string;
-  /** ONNX file of each graph, absolute. */
-  files: Record<GraphName, string>;
+  /** ONNX file of each graph, absolute; `decoder_step_int8` is undefined when metadata.json lists none. */
+  files: Record<Exclude<GraphName, 'decoder_step_int8'>, string> & { decoder_step_int8?: string };
 }
 
 function readJson(file: string): unknown {
@@ -72,12 +88,25 @@ export function readMetadata(dir: string): ModelMetadata {
   if (typeof m.model_version !== 'string' || m.model_version.length === 0) {
     throw new ModelLoadError('metadata "model_version" must be a non-empty string', file);
   }
-  const rawFiles = (m.files ?? {}) as Record<string, { path?: unknown } | undefined>;
-  const files = {} as Record<GraphName, string>;
-  for (const g of Object.keys(GRAPH_IO) as GraphName[]) {
-    const p = rawFiles[g]?.path;
-    files[g] = path.resolve(dir, typeof p === 'string' ? p : `${g}.onnx`);
+  const rawFiles = (m.files ?? {}) as Record<string, { path?: unknown; inputs?: unknown } | undefined>;
+  const stepInputs = rawFiles.decoder_step?.inputs;
+  if (Array.isArray(stepInputs) && stepInputs[0] === 'z') {
+    throw new ModelLoadError(
+      'this model directory was exported before the lean decoder form (decoder_step takes z, not ctx); re-export it from ' +
+        'its checkpoint with `python3 notebooks/run.py --config <its config> --only 04`',
+      file,
+    );
   }
+  const fileOf = (g: GraphName): string => {
+    const p = rawFiles[g]?.path;
+    return path.resolve(dir, typeof p === 'string' ? p : DEFAULT_FILES[g]);
+  };
+  const files: ModelMetadata['files'] = {
+    encoder: fileOf('encoder'),
+    decoder_init: fileOf('decoder_init'),
+    decoder_step: fileOf('decoder_step'),
+    decoder_step_int8: rawFiles.decoder_step_int8 ? fileOf('decoder_step_int8') : undefined,
+  };
   const maxLen = positiveInt(m, 'max_len', file);
   return {
     modelVersion: m.model_version,
@@ -87,6 +116,7 @@ export function readMetadata(dir: string): ModelMetadata {
     vocabSize: positiveInt(m, 'vocab_size', file),
     maxLen,
     maxDecodeSteps: m.max_decode_steps === undefined ? maxLen + 1 : positiveInt(m, 'max_decode_steps', file),
+    contextDim: positiveInt(m, 'context_dim', file),
     opset: typeof m.opset === 'number' ? m.opset : undefined,
     configSha256: typeof m.config_sha256 === 'string' ? m.config_sha256 : undefined,
     files,

@@ -7,6 +7,8 @@
  *   MOLNAV_DEVICE       'cpu' (default), 'cuda' or 'auto'.
  *   MOLNAV_ORT_THREADS  ONNX Runtime intra-op threads per session; default 1 (see onnx-backend.ts).
  *   MOLNAV_MAX_BATCH    rows per ONNX run (larger requests are chunked); default 512.
+ *   MOLNAV_DECODER_PRECISION  'auto' (default: int8 decoder step on the CPU provider when the model has one), 'fp32'
+ *                       or 'int8'; see LoadModelOptions.precision.
  *
  * Beside the ONNX graphs the model directory may hold `directions.json` (property directions, see directions.ts),
  * loaded and checked at init with the model; without it the model loads and {@link ModelService.directions} is null.
@@ -20,7 +22,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } f
 import { DecodeOptions } from './decoding';
 import { PropertyDirections, readDirections } from './directions';
 import { ModelNotLoadedError } from './errors';
-import { DecodedSequence, DEFAULT_MAX_BATCH, EncodedBatch, loadModel, LoadModelOptions, SmilesVae } from './model';
+import { DecodedSequence, DEFAULT_MAX_BATCH, EncodedBatch, loadModel, LoadModelOptions, parseDecoderPrecision, SmilesVae } from './model';
 import { Device, parseDevice } from './onnx-backend';
 import { timeModelBatch } from '../observability/telemetry';
 
@@ -50,7 +52,8 @@ export function repoRoot(from: string = __dirname): string {
 /**
  * Reads the service options from the environment (see the file header for the variables).
  * @throws {UnknownDeviceError} MOLNAV_DEVICE is not a known device
- * @throws {Error} MOLNAV_ORT_THREADS or MOLNAV_MAX_BATCH is not a positive integer
+ * @throws {Error} MOLNAV_ORT_THREADS or MOLNAV_MAX_BATCH is not a positive integer, or MOLNAV_DECODER_PRECISION is not
+ *   auto, fp32 or int8
  */
 export function modelOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ModelServiceOptions {
   const int = (name: string): number | undefined => {
@@ -66,6 +69,7 @@ export function modelOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Model
     device: env.MOLNAV_DEVICE ? parseDevice(env.MOLNAV_DEVICE) : ('cpu' as Device),
     intraOpNumThreads: int('MOLNAV_ORT_THREADS'),
     maxBatch: int('MOLNAV_MAX_BATCH') ?? DEFAULT_MAX_BATCH,
+    precision: env.MOLNAV_DECODER_PRECISION ? parseDecoderPrecision(env.MOLNAV_DECODER_PRECISION) : 'auto',
   };
 }
 
@@ -104,7 +108,7 @@ export class ModelService implements OnModuleInit, OnModuleDestroy {
     this.model = model;
     this.logger.log(
       `loaded model ${m.modelVersion} from ${model.dir} on ${model.executionProvider.toUpperCase()} ` +
-        `(latent ${m.latentDim}, vocab ${m.vocabSize}, max_len ${m.maxLen}) in ${(performance.now() - t0).toFixed(0)} ms`,
+        `(latent ${m.latentDim}, vocab ${m.vocabSize}, max_len ${m.maxLen}, decoder step ${model.decoderPrecision}) in ${(performance.now() - t0).toFixed(0)} ms`,
     );
     const d = this.propertyDirections;
     if (d) this.logger.log(`property directions: ${[...d.properties.keys()].join(', ')} (${d.file})`);

@@ -19,13 +19,14 @@ const B = 4;
  */
 class TrapDecoder implements DecoderRunner {
   readonly latentDim = 1;
+  readonly contextDim = 1;
   readonly vocabSize = 5;
   readonly layers = 1;
   readonly hiddenSize = 1;
   batches: number[] = [];
 
-  async initHidden(_z: Float32Array, batch: number) {
-    return new Float32Array(batch);
+  async init(_z: Float32Array, batch: number) {
+    return { h: new Float32Array(batch), ctx: new Float32Array(batch) };
   }
 
   async step(_z: Float32Array, tokens: BigInt64Array, h: Float32Array, batch: number) {

@@ -18,18 +18,20 @@ const C = 4;
 
 /**
  * A fake decoder with V = 5 and one hidden unit counting steps: row r emits `C` until step z[r] and `<eos>` at step
- * z[r] (z[r] <= 0: never). It records the batch size and tokens of every step.
+ * z[r] (z[r] <= 0: never). Its conditioning ctx is z itself, so a step reads the right target only when ctx rows
+ * follow the rows that go on decoding. It records the batch size and tokens of every step.
  */
 class CountingDecoder implements DecoderRunner {
   readonly latentDim = 1;
+  readonly contextDim = 1;
   readonly vocabSize = 5;
   readonly layers = 1;
   readonly hiddenSize = 1;
   readonly calls: { batch: number; tokens: number[] }[] = [];
 
-  async initHidden(z: Float32Array, batch: number): Promise<Float32Array> {
+  async init(z: Float32Array, batch: number) {
     expect(z).toHaveLength(batch);
-    return new Float32Array(batch);
+    return { h: new Float32Array(batch), ctx: Float32Array.from(z) };
   }
 
   async step(z: Float32Array, tokens: BigInt64Array, h: Float32Array, batch: number) {

@@ -30,12 +30,15 @@ describe('modelOptionsFromEnv', () => {
       device: 'cpu',
       intraOpNumThreads: undefined,
       maxBatch: 512,
+      precision: 'auto',
     });
   });
 
-  it('reads MOLNAV_MODEL_DIR (relative to the repository root, or absolute), MOLNAV_DEVICE, MOLNAV_ORT_THREADS, MOLNAV_MAX_BATCH', () => {
-    const env = { MOLNAV_MODEL_DIR: 'models/other', MOLNAV_DEVICE: 'auto', MOLNAV_ORT_THREADS: '2', MOLNAV_MAX_BATCH: '64' };
-    expect(modelOptionsFromEnv(env)).toEqual({ modelDir: path.join(REPO_ROOT, 'models/other'), device: 'auto', intraOpNumThreads: 2, maxBatch: 64 });
+  it('reads MOLNAV_MODEL_DIR (relative to the repository root, or absolute), MOLNAV_DEVICE, MOLNAV_ORT_THREADS, MOLNAV_MAX_BATCH, MOLNAV_DECODER_PRECISION', () => {
+    const env = { MOLNAV_MODEL_DIR: 'models/other', MOLNAV_DEVICE: 'auto', MOLNAV_ORT_THREADS: '2', MOLNAV_MAX_BATCH: '64', MOLNAV_DECODER_PRECISION: 'fp32' };
+    expect(modelOptionsFromEnv(env)).toEqual({
+      modelDir: path.join(REPO_ROOT, 'models/other'), device: 'auto', intraOpNumThreads: 2, maxBatch: 64, precision: 'fp32',
+    });
     expect(modelOptionsFromEnv({ MOLNAV_MODEL_DIR: '/abs/model' }).modelDir).toBe('/abs/model');
   });
 
@@ -43,6 +46,7 @@ describe('modelOptionsFromEnv', () => {
     expect(() => modelOptionsFromEnv({ MOLNAV_DEVICE: 'tpu' })).toThrow(UnknownDeviceError);
     expect(() => modelOptionsFromEnv({ MOLNAV_ORT_THREADS: 'two' })).toThrow(/MOLNAV_ORT_THREADS/);
     expect(() => modelOptionsFromEnv({ MOLNAV_MAX_BATCH: '0' })).toThrow(/MOLNAV_MAX_BATCH/);
+    expect(() => modelOptionsFromEnv({ MOLNAV_DECODER_PRECISION: 'fp16' })).toThrow(/auto, fp32, int8.*"fp16"/);
   });
 });
 

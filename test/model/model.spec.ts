@@ -13,7 +13,11 @@ import {
   SmilesTooLongError,
   UntokenizableSmilesError,
 } from '../../src/model/errors';
-import { loadModel, SmilesVae } from '../../src/model/model';
+import { chooseDecoderStep, loadModel, SmilesVae } from '../../src/model/model';
+import { readMetadata } from '../../src/model/model-files';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { Rng } from '../../src/model/rng';
 import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32, missingModel } from './helpers';
 
@@ -39,9 +43,12 @@ for (const { label, dir } of MODEL_DIRS) {
       await model?.dispose();
     });
 
-    it('loads metadata, vocabulary and the three sessions on the CPU', () => {
+    it('loads metadata, vocabulary and the three sessions on the CPU, with the int8 decoder step by default', () => {
       const m = model.metadata;
       expect(model.executionProvider).toBe('cpu');
+      expect(model.decoderPrecision).toBe('int8');
+      expect(m.contextDim).toBe(3 * m.decHidden);
+      expect(logger.lines.some((l) => l.level === 'log' && /decoder step int8 \(decoder_step\.int8\.onnx\): auto/.test(l.message))).toBe(true);
       expect(model.latentDim).toBe(m.latentDim);
       expect(model.latentDim).toBe(golden.mu[0].length);
       expect(model.tokenizer.size).toBe(m.vocabSize);
@@ -183,6 +190,24 @@ for (const { label, dir } of MODEL_DIRS) {
   });
 }
 
+describe('chooseDecoderStep', () => {
+  const dir = MODEL_DIRS.map((m) => m.dir).find(isModelDir);
+  const withInt8 = dir ? readMetadata(dir) : undefined;
+
+  (withInt8 ? it : it.skip)('auto takes int8 on the CPU when the model has it, fp32 on CUDA or without it; fp32 and int8 are obeyed', () => {
+    const m = withInt8!;
+    expect(chooseDecoderStep(m, 'auto', 'cpu')).toMatchObject({ precision: 'int8', file: m.files.decoder_step_int8 });
+    expect(chooseDecoderStep(m, 'auto', 'cuda')).toMatchObject({ precision: 'fp32', file: m.files.decoder_step, reason: /CPU-only/ });
+    expect(chooseDecoderStep(m, 'fp32', 'cpu')).toMatchObject({ precision: 'fp32', file: m.files.decoder_step });
+    expect(chooseDecoderStep(m, 'int8', 'cuda')).toMatchObject({ precision: 'int8', reason: /run on the CPU/ });
+    const without = { ...m, files: { ...m.files, decoder_step_int8: undefined } };
+    expect(chooseDecoderStep(without, 'auto', 'cpu')).toMatchObject({ precision: 'fp32', reason: /no int8 step graph/ });
+    expect(() => chooseDecoderStep(without, 'int8', 'cpu')).toThrow(ModelLoadError);
+    const missingFile = { ...m, files: { ...m.files, decoder_step_int8: '/nonexistent/decoder_step.int8.onnx' } };
+    expect(chooseDecoderStep(missingFile, 'auto', 'cpu').precision).toBe('fp32');
+  });
+});
+
 describe('loadModel', () => {
   it('throws ModelLoadError for a missing directory', async () => {
     await expect(loadModel('/nonexistent/model-dir')).rejects.toBeInstanceOf(ModelLoadError);
@@ -190,5 +215,24 @@ describe('loadModel', () => {
 
   it('refuses a bad maxBatch', async () => {
     await expect(loadModel('/nonexistent', { maxBatch: 0 })).rejects.toThrow(/maxBatch/);
+  });
+
+  it('refuses a model exported before the lean decoder form (step takes z), saying how to re-export it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'molnav-old-model-'));
+    try {
+      const meta = {
+        model_version: 'old', latent_dim: 4, dec_hidden: 8, dec_layers: 1, vocab_size: 10, max_len: 5,
+        files: { decoder_step: { path: 'decoder_step.onnx', inputs: ['z', 'token', 'h'], outputs: ['logits', 'h_out'] } },
+      };
+      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(meta));
+      expect(() => readMetadata(dir)).toThrow(/before the lean decoder form.*--only 04/);
+      meta.files.decoder_step.inputs = ['ctx', 'token', 'h'];
+      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(meta));
+      expect(() => readMetadata(dir)).toThrow(/context_dim/);
+      writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({ ...meta, context_dim: 24 }));
+      expect(readMetadata(dir)).toMatchObject({ contextDim: 24, files: { decoder_step_int8: undefined } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
