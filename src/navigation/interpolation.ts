@@ -11,9 +11,9 @@
  * 4. A point that finds nothing within `maxAttempts` decodes is returned as invalid with its reason.
  * Deterministic for a given seed.
  *
- * RDKit work on decodes is batched through `MoleculeBatchPort` (the scoring worker threads in the service): each
- * decode round canonicalises its outputs in one batch, picks the winners in order of t, then describes the winners
- * (InChIKey, properties, ECFP4) in a second batch, one parse each.
+ * RDKit work is batched through `MoleculeBatchPort` (the scoring worker threads in the service): the endpoints are
+ * described (InChIKey, properties, ECFP4) while the model encodes and decodes; each decode round canonicalises its
+ * outputs in one batch, picks the winners in order of t, then describes the winners in a second batch, one parse each.
  */
 import { roundSeed } from './decoding-choice';
 import { interpolationPath, InterpolationKind, tGrid } from './latent';
@@ -44,13 +44,19 @@ export interface InterpolatedPoint {
   reason: string | null;
 }
 
-/** An endpoint of the path: the resolved molecule and its ECFP4 (packed 2048 bits, as `DescribedMolecule.ecfp4`). */
+/** An endpoint as the caller gives it: a resolved molecule (ChemPort.resolveMolecule), not yet described. */
+export type EndpointRef = Omit<ResolvedMolecule, 'inchiKey' | 'properties'>;
+
+/** An endpoint of the path: the resolved molecule, described, and its ECFP4 (packed 2048 bits, as `DescribedMolecule.ecfp4`). */
 export type Endpoint = ResolvedMolecule & { ecfp4: Uint8Array };
 
 export interface InterpolationOutcome {
   path: InterpolatedPoint[];
   decodes: number;
   distinctIntermediates: number;
+  /** The two endpoints, described. */
+  from: Endpoint;
+  to: Endpoint;
 }
 
 /** Mean of exp(0.5 * logvar) over a `[rows, dim]` batch: the typical posterior standard deviation. */
@@ -64,36 +70,34 @@ export async function interpolate(
   chem: Pick<ChemPort, 'tanimoto'>,
   molecules: MoleculeBatchPort,
   model: ModelPort,
-  from: Endpoint,
-  to: Endpoint,
+  fromRef: EndpointRef,
+  toRef: EndpointRef,
   opts: InterpolationOptions,
   normal: () => number,
 ): Promise<InterpolationOutcome> {
   const dim = model.latentDim;
   const samplesPerRound = opts.samplesPerRound ?? 3;
   const temperature = opts.temperature ?? 0.7;
-  const { mu, logvar } = await model.encode([from.canonicalSmiles, to.canonicalSmiles]);
+  // the endpoints are described in the worker threads while the model encodes and decodes
+  const ends: Promise<[Endpoint, Endpoint]> = molecules
+    .describeMany([fromRef.canonicalSmiles, toRef.canonicalSmiles])
+    .then(([a, b]) => [
+      { ...fromRef, inchiKey: a.inchiKey, properties: a.properties, ecfp4: a.ecfp4 },
+      { ...toRef, inchiKey: b.inchiKey, properties: b.properties, ecfp4: b.ecfp4 },
+    ]);
+  ends.catch(() => undefined); // handled: awaited below (directly and by every description batch)
+  const { mu, logvar } = await model.encode([fromRef.canonicalSmiles, toRef.canonicalSmiles]);
   const a = mu.slice(0, dim);
   const b = mu.slice(dim, 2 * dim);
   const noiseScale = meanStd(logvar);
   const ts = tGrid(opts.steps);
   const zPath = interpolationPath(a, b, ts, opts.method);
-  const fpFrom = from.ecfp4;
-  const fpTo = to.ecfp4;
-  const taken = new Set<string>([from.canonicalSmiles, to.canonicalSmiles]);
+  const taken = new Set<string>([fromRef.canonicalSmiles, toRef.canonicalSmiles]);
 
-  const endpoint = (m: Endpoint, index: number): InterpolatedPoint => {
-    return {
-      index, t: ts[index], canonicalSmiles: m.canonicalSmiles, inchiKey: m.inchiKey, properties: m.properties,
-      tanimotoToFrom: chem.tanimoto(m.ecfp4, fpFrom), tanimotoToTo: chem.tanimoto(m.ecfp4, fpTo), source: 'INPUT', attempts: 0, reason: null,
-    };
-  };
   const path: InterpolatedPoint[] = ts.map((t, index) => ({
     index, t, canonicalSmiles: null, inchiKey: null, properties: null, tanimotoToFrom: null, tanimotoToTo: null,
     source: 'NONE', attempts: 0, reason: null,
   }));
-  path[0] = endpoint(from, 0);
-  path[ts.length - 1] = endpoint(to, ts.length - 1);
 
   /** Description batches in flight: a round's winners are described while the next round decodes. */
   const describing: Promise<void>[] = [];
@@ -119,7 +123,9 @@ export async function interpolate(
       still.push(i);
     });
     winners.forEach(({ i, smiles }) => Object.assign(path[i], { canonicalSmiles: smiles, source }));
-    const batch = molecules.describeMany(winners.map((w) => w.smiles)).then((described: DescribedMolecule[]) => {
+    const batch = Promise.all([molecules.describeMany(winners.map((w) => w.smiles)), ends]).then(([described, [from, to]]: [DescribedMolecule[], [Endpoint, Endpoint]]) => {
+      const fpFrom = from.ecfp4;
+      const fpTo = to.ecfp4;
       winners.forEach(({ i }, k) => {
         const d = described[k];
         Object.assign(path[i], {
@@ -156,9 +162,16 @@ export async function interpolate(
     decodes += rows;
     pending = await settle(pending, out, samplesPerRound, 'SAMPLED');
   }
+  const [from, to] = await ends;
   await Promise.all(describing);
   for (const i of pending) {
     path[i].reason = `no valid molecule distinct from the rest of the path within ${path[i].attempts} decodes`;
   }
-  return { path, decodes, distinctIntermediates: path.slice(1, -1).filter((p) => p.canonicalSmiles !== null).length };
+  const endpoint = (m: Endpoint, index: number): InterpolatedPoint => ({
+    index, t: ts[index], canonicalSmiles: m.canonicalSmiles, inchiKey: m.inchiKey, properties: m.properties,
+    tanimotoToFrom: chem.tanimoto(m.ecfp4, from.ecfp4), tanimotoToTo: chem.tanimoto(m.ecfp4, to.ecfp4), source: 'INPUT', attempts: 0, reason: null,
+  });
+  path[0] = endpoint(from, 0);
+  path[ts.length - 1] = endpoint(to, ts.length - 1);
+  return { path, decodes, distinctIntermediates: path.slice(1, -1).filter((p) => p.canonicalSmiles !== null).length, from, to };
 }

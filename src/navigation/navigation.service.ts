@@ -4,7 +4,7 @@ import { LIMITS } from '../config/config';
 import type { PropertyDirections } from '../model/directions';
 import { Rng } from '../model/rng';
 import { DecodingChoice } from './decoding-choice';
-import { Endpoint, interpolate, InterpolationOutcome } from './interpolation';
+import { interpolate, InterpolationOutcome } from './interpolation';
 import { InterpolationKind } from './latent';
 import { checkNeighbourOptions, NeighbourOptions, NeighbourOutcome, sampleNeighbours } from './neighbours';
 import { ObjectiveName, presetObjective } from './objective';
@@ -128,27 +128,17 @@ export class NavigationService {
   }
 
   /**
-   * Resolves names or SMILES on the main thread (typed errors), then describes the molecules in the scoring workers,
-   * all at once: InChIKey, properties and the ECFP4 the path compares against.
-   * @throws InvalidSmilesError, UnknownMoleculeNameError
-   */
-  private async resolveEndpoints(inputs: string[]): Promise<Endpoint[]> {
-    const refs = inputs.map((input) => this.chem.resolveMolecule(input));
-    const described = await this.scoring.describeMany(refs.map((r) => r.canonicalSmiles));
-    return refs.map((r, i) => ({ ...r, inchiKey: described[i].inchiKey, properties: described[i].properties, ecfp4: described[i].ecfp4 }));
-  }
-
-  /**
    * Decode the path between two molecules and store it as an INTERPOLATE run.
    * @throws InvalidSmilesError, UnknownMoleculeNameError (endpoints), OutOfVocabularyError (endpoint outside the
    * model's vocabulary)
    */
   async interpolate(req: InterpolateRequest): Promise<{ runId: string; from: ResolvedMolecule; to: ResolvedMolecule; outcome: InterpolationOutcome }> {
-    const [from, to] = await this.resolveEndpoints([req.from, req.to]);
+    const [fromRef, toRef] = [req.from, req.to].map((input) => this.chem.resolveMolecule(input));
     return this.recorded('INTERPOLATE', req, req.seed, async () => {
       const rng = new Rng(req.seed);
-      const outcome = await interpolate(this.chem, this.scoring, this.model, from, to,
+      const outcome = await interpolate(this.chem, this.scoring, this.model, fromRef, toRef,
         { steps: req.steps, method: req.method, seed: req.seed, maxAttempts: LIMITS.interpolationAttempts }, () => rng.normal());
+      const { from, to } = outcome;
       const items = validPointsAsCandidates(outcome.path, () => null, (p) => ({
         source: p.source, attempts: p.attempts, tanimotoToFrom: p.tanimotoToFrom, tanimotoToTo: p.tanimotoToTo,
       }));
