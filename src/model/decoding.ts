@@ -9,7 +9,9 @@
  *                   -> logits [B', V], h'. The first step feeds `<bos>`.
  * - selectTokens:   per row: the SMILES syntax mask (syntax.ts; on by default), the logits processors (temperature,
  *                   top-k: small classes with one call signature; empty for greedy), then the sampler (greedy argmax, or a multinomial draw from the row's own seeded
- *                   {@link Rng}), then stopping: a row ends when it emits `<eos>`.
+ *                   {@link Rng}), then stopping: a row ends when it emits `<eos>`. Greedy decoding under the mask
+ *                   asks the mask for its choice (SyntaxState.greedyChoice: the same token as mask + argmax, but only
+ *                   the network's argmax is judged when it is allowed).
  * - dropEndedRows:  rows that ended leave ctx, h and the token batch, so later steps run on the rows still decoding
  *                   only (GenerationConfig.dropEndedRows, default on). The loop exits once every row has ended, and
  *                   after maxSteps tokens in any case.
@@ -332,6 +334,7 @@ function selectTokens(
   rngs: readonly Rng[],
   eos: number,
   syntax: readonly SyntaxState[] | undefined,
+  greedy: boolean,
 ): number[] {
   const next = new BigInt64Array(state.rows.length);
   const goOn: number[] = [];
@@ -343,9 +346,14 @@ function selectTokens(
       continue;
     }
     const rowLogits = logits.subarray(j * vocabSize, (j + 1) * vocabSize);
-    syntax?.[row].mask(rowLogits);
-    processors.process(rowLogits);
-    const id = sampler.select(rowLogits, rngs[row]);
+    let id: number;
+    if (syntax && greedy) {
+      id = syntax[row].greedyChoice(rowLogits); // = mask + argmax, judging only the argmax when it is allowed
+    } else {
+      syntax?.[row].mask(rowLogits);
+      processors.process(rowLogits);
+      id = sampler.select(rowLogits, rngs[row]);
+    }
     syntax?.[row].advance(id);
     state.ids[row].push(id);
     next[j] = BigInt(id);
@@ -418,7 +426,7 @@ export async function decodeLatents(
   state.ctx = first.ctx;
   while (state.steps < config.maxSteps) {
     const logits = await runStep(runner, state);
-    const goOn = selectTokens(logits, state, runner.vocabSize, processors, sampler, rngs, config.eos, syntax);
+    const goOn = selectTokens(logits, state, runner.vocabSize, processors, sampler, rngs, config.eos, syntax, config.strategy === 'greedy');
     if (goOn.length === 0) break; // early exit: every row ended
     if (config.dropEndedRows) dropEndedRows(state, goOn, runner);
   }

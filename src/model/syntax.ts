@@ -150,6 +150,8 @@ export class SmilesGrammar {
   readonly pi: readonly Pi[];
   /** Per-step verdict buffers of SyntaxState.mask, reused (masking is synchronous). */
   readonly scratch: { syntax: Uint8Array; valence: Uint8Array; kekule: Uint8Array };
+  /** Per-step values of SyntaxState.stepEnv, reused. */
+  readonly env: StepEnv = { canGrow: false, closed: false, afterAtom: false, room: 0, order: 0, stackLive: false, atomKekule: [-1, -1] };
 
   /** @param tokens the vocabulary, index = token id */
   constructor(readonly tokens: readonly string[]) {
@@ -186,6 +188,34 @@ function scratch(size: number): KekuleScratch {
     kekuleScratch = { gen: 0, mark: new Int32Array(n), free: new Uint8Array(n), comp: [], req: [] };
   }
   return kekuleScratch;
+}
+
+/** Verdict bits of SyntaxState.verdict. */
+const OK = 1;
+const FITS = 2;
+const KEKULE = 4;
+
+/** Per-step values shared by the verdicts on every token (SyntaxState.stepEnv). */
+interface StepEnv {
+  canGrow: boolean;
+  closed: boolean;
+  afterAtom: boolean;
+  room: number;
+  order: number;
+  stackLive: boolean;
+  atomKekule: number[];
+}
+
+/** A ring label left open while no reachable atom has room for a bond: nothing could close it. */
+function isDead(labelsAfter: number, curRoomAfter: number, stackLiveAfter: boolean): boolean {
+  return labelsAfter > 0 && curRoomAfter <= 0 && !stackLiveAfter;
+}
+
+/** Index of the largest value, the first on ties (as torch.argmax and GreedySampler). */
+function firstArgmax(logits: Float32Array): number {
+  let best = 0;
+  for (let id = 1; id < logits.length; id++) if (logits[id] > logits[best]) best = id;
+  return best;
 }
 
 /** The syntax state of one row being decoded. */
@@ -247,89 +277,22 @@ export class SyntaxState {
    * @param logits one row, [vocabSize] float32
    */
   mask(logits: Float32Array): void {
-    const { classes, bondOrder, maxValence, endId } = this.grammar;
-    let argmax = 0;
-    for (let id = 1; id < logits.length; id++) if (logits[id] > logits[argmax]) argmax = id;
-    const left = this.maxSteps - this.generated;
-    const canGrow = left - 1 > this.depth + this.openRings.size;
-    const closed = this.depth === 0 && this.openRings.size === 0;
-    const prev = this.prev;
-    const afterAtom = prev === TokenClass.Atom || prev === TokenClass.Ring;
-    const room = this.cur >= 0 ? this.room[this.cur] : UNLIMITED;
-    const order = this.pending;
-    // Dead ends: a ring label still open while neither the current atom nor an atom with an open branch has room
-    // left for a bond: nothing could close it.
-    const stackLive = this.branchPoints.some((b) => this.room[b] - (b === this.cur ? order : 0) > 0);
-    const dead = (labelsAfter: number, curRoomAfter: number, stackLiveAfter: boolean): boolean =>
-      labelsAfter > 0 && curRoomAfter <= 0 && !stackLiveAfter;
+    const { classes, endId } = this.grammar;
+    const argmax = firstArgmax(logits);
+    const env = this.stepEnv();
     const { syntax, valence, kekule } = this.grammar.scratch; // every entry is written below
     let anyValence = false;
     let anyKekule = false;
-    // Kekulé verdict of an ATOM token: the same for all new atoms that can take a double bond (c, n, cations) and for
-    // all that cannot (o, s, [nH], non-aromatic atoms); -1 until computed
-    const atomKekule = [-1, -1];
     for (let id = 0; id < classes.length; id++) {
-      let ok = false;
-      let fits = true;
-      let kek = true;
-      switch (classes[id]) {
-        case TokenClass.Atom:
-          ok = true;
-          if (this.cur >= 0) {
-            const mv = maxValence[id];
-            fits = room >= order && mv >= order && !dead(this.openRings.size, mv - order, stackLive);
-            if (fits) {
-              const aromatic = this.grammar.aromatic[id];
-              const key = aromatic && this.grammar.pi[id] !== Pi.None ? 1 : 0;
-              if (atomKekule[key] < 0) atomKekule[key] = this.kekuleAfterAtom(aromatic, this.grammar.pi[id]) ? 1 : 0;
-              kek = atomKekule[key] === 1;
-            }
-          }
-          break;
-        case TokenClass.Bond:
-          ok = afterAtom || prev === TokenClass.Close || prev === TokenClass.Open;
-          fits = room >= bondOrder[id];
-          break;
-        case TokenClass.Open:
-          ok = (afterAtom || prev === TokenClass.Close) && canGrow;
-          fits = room >= 1;
-          break;
-        case TokenClass.Close:
-          ok = (afterAtom || prev === TokenClass.Close) && this.depth > 0;
-          if (ok) {
-            const bps = this.branchPoints;
-            const top = bps[bps.length - 1];
-            let below = false;
-            for (let i = 0; i < bps.length - 1; i++) if (this.room[bps[i]] > 0) below = true;
-            fits = !dead(this.openRings.size, this.room[top], below);
-            kek = this.kekuleAfterClose();
-          }
-          break;
-        case TokenClass.Ring:
-          if (afterAtom || prev === TokenClass.Bond) {
-            const at = this.openRings.get(id);
-            if (at !== undefined) {
-              ok = at !== this.cur && at !== this.parent[this.cur];
-              fits = room >= order && (!ok || this.aromaticRingOk(id)) && !dead(this.openRings.size - 1, room - order, stackLive);
-              kek = !(ok && fits) || this.kekuleAfterRingClose(id);
-            } else {
-              ok = canGrow;
-              fits = room >= order && !dead(this.openRings.size + 1, room - order, stackLive);
-            }
-          }
-          break;
-        case TokenClass.End:
-          ok = (afterAtom || prev === TokenClass.Close) && closed;
-          kek = !ok || this.kekuleAtEnd();
-          break;
-        default:
-          ok = false;
-      }
+      const v = this.verdict(id, env);
+      const ok = (v & OK) !== 0;
+      const fits = ok && (v & FITS) !== 0;
+      const kek = fits && (v & KEKULE) !== 0;
       syntax[id] = ok ? 1 : 0;
-      valence[id] = ok && fits ? 1 : 0;
-      kekule[id] = ok && fits && kek ? 1 : 0;
-      if (ok && fits) anyValence = true;
-      if (ok && fits && kek) anyKekule = true;
+      valence[id] = fits ? 1 : 0;
+      kekule[id] = kek ? 1 : 0;
+      if (fits) anyValence = true;
+      if (kek) anyKekule = true;
     }
     // a closer the network wants is not refused by the Kekulé rule alone: a row whose aromatic system cannot be
     // completed goes on as the network intends (and ends invalid) instead of growing atoms to the length limit
@@ -355,6 +318,112 @@ export class SyntaxState {
       }
     }
     for (let id = 0; id < classes.length; id++) if (!allowed[id]) logits[id] = -Infinity;
+  }
+
+  /**
+   * The greedy choice under the mask: the same token as {@link mask} followed by an argmax (first index on ties), and
+   * the same effect on the state, but without judging every token when the network's own argmax is allowed (most
+   * steps): that token passes the Kekulé tier, or is a closer that passes the valence tier (allowed by the closer
+   * exception, or by the valence tier when no token passes the Kekulé tier). Otherwise masks `logits` in place and
+   * takes the argmax of the rest.
+   * @param logits one row, [vocabSize] float32; modified only when the fast path does not apply
+   */
+  greedyChoice(logits: Float32Array): number {
+    const argmax = firstArgmax(logits);
+    if (!this.closing) {
+      const v = this.verdict(argmax, this.stepEnv());
+      if ((v & OK) !== 0 && (v & FITS) !== 0 && ((v & KEKULE) !== 0 || this.isCloser(argmax))) return argmax;
+    }
+    this.mask(logits);
+    return firstArgmax(logits);
+  }
+
+  /** What every token's verdict of this step shares (in the grammar's reused buffer: masking is synchronous). */
+  private stepEnv(): StepEnv {
+    const order = this.pending;
+    let stackLive = false;
+    for (const b of this.branchPoints) if (this.room[b] - (b === this.cur ? order : 0) > 0) stackLive = true;
+    const env = this.grammar.env;
+    env.canGrow = this.maxSteps - this.generated - 1 > this.depth + this.openRings.size;
+    env.closed = this.depth === 0 && this.openRings.size === 0;
+    env.afterAtom = this.prev === TokenClass.Atom || this.prev === TokenClass.Ring;
+    env.room = this.cur >= 0 ? this.room[this.cur] : UNLIMITED;
+    env.order = order;
+    // Dead ends: a ring label still open while neither the current atom nor an atom with an open branch has room
+    // left for a bond: nothing could close it.
+    env.stackLive = stackLive;
+    // Kekulé verdict of an ATOM token: the same for all new atoms that can take a double bond (c, n, cations) and for
+    // all that cannot (o, s, [nH], non-aromatic atoms); -1 until computed
+    env.atomKekule[0] = -1;
+    env.atomKekule[1] = -1;
+    return env;
+  }
+
+  /**
+   * The verdict on one token: OK (syntax), FITS (valence, dead ends, aromatic ring size) and KEKULE bits; FITS and
+   * KEKULE mean something only with the bits before them set.
+   */
+  private verdict(id: number, env: StepEnv): number {
+    const { classes, bondOrder, maxValence } = this.grammar;
+    const { afterAtom, room, order, stackLive } = env;
+    const prev = this.prev;
+    let ok = false;
+    let fits = true;
+    let kek = true;
+    switch (classes[id]) {
+      case TokenClass.Atom:
+        ok = true;
+        if (this.cur >= 0) {
+          const mv = maxValence[id];
+          fits = room >= order && mv >= order && !isDead(this.openRings.size, mv - order, stackLive);
+          if (fits) {
+            const aromatic = this.grammar.aromatic[id];
+            const key = aromatic && this.grammar.pi[id] !== Pi.None ? 1 : 0;
+            if (env.atomKekule[key] < 0) env.atomKekule[key] = this.kekuleAfterAtom(aromatic, this.grammar.pi[id]) ? 1 : 0;
+            kek = env.atomKekule[key] === 1;
+          }
+        }
+        break;
+      case TokenClass.Bond:
+        ok = afterAtom || prev === TokenClass.Close || prev === TokenClass.Open;
+        fits = room >= bondOrder[id];
+        break;
+      case TokenClass.Open:
+        ok = (afterAtom || prev === TokenClass.Close) && env.canGrow;
+        fits = room >= 1;
+        break;
+      case TokenClass.Close:
+        ok = (afterAtom || prev === TokenClass.Close) && this.depth > 0;
+        if (ok) {
+          const bps = this.branchPoints;
+          const top = bps[bps.length - 1];
+          let below = false;
+          for (let i = 0; i < bps.length - 1; i++) if (this.room[bps[i]] > 0) below = true;
+          fits = !isDead(this.openRings.size, this.room[top], below);
+          kek = this.kekuleAfterClose();
+        }
+        break;
+      case TokenClass.Ring:
+        if (afterAtom || prev === TokenClass.Bond) {
+          const at = this.openRings.get(id);
+          if (at !== undefined) {
+            ok = at !== this.cur && at !== this.parent[this.cur];
+            fits = room >= order && (!ok || this.aromaticRingOk(id)) && !isDead(this.openRings.size - 1, room - order, stackLive);
+            kek = !(ok && fits) || this.kekuleAfterRingClose(id);
+          } else {
+            ok = env.canGrow;
+            fits = room >= order && !isDead(this.openRings.size + 1, room - order, stackLive);
+          }
+        }
+        break;
+      case TokenClass.End:
+        ok = (afterAtom || prev === TokenClass.Close) && env.closed;
+        kek = !ok || this.kekuleAtEnd();
+        break;
+      default:
+        ok = false;
+    }
+    return (ok ? OK : 0) | (fits ? FITS : 0) | (kek ? KEKULE : 0);
   }
 
   /** `)`, `<eos>` or the closure of an open ring label. */

@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { GreedySampler } from '../../src/model/decoding';
+import { Rng } from '../../src/model/rng';
 import { SmilesGrammar } from '../../src/model/syntax';
 import { REPO_ROOT } from './helpers';
 
@@ -57,5 +59,36 @@ describe('syntax mask parity with Python', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('greedyChoice picks what mask + argmax picks and leaves the same state, at every step (random logits, the argmax put on the token taken, the network\'s wish or a random token)', () => {
+    const rng = new Rng(99);
+    const V = trace.vocab.length;
+    let steps = 0;
+    let slowPath = 0;
+    const differences: string[] = [];
+    for (const [k, seq] of trace.sequences.entries()) {
+      const fast = grammar.start(trace.max_steps);
+      const full = grammar.start(trace.max_steps);
+      for (const [step, tid] of seq.tokens.entries()) {
+        const logits = Float32Array.from({ length: V }, () => rng.normal());
+        const favourite = [tid, seq.wants[step], rng.nextUint32() % V][step % 3];
+        if (favourite >= 0) logits[favourite] = 10;
+        const masked = Float32Array.from(logits);
+        full.mask(masked);
+        const want = new GreedySampler().select(masked);
+        const row = Float32Array.from(logits);
+        const got = fast.greedyChoice(row);
+        if (row.some((x) => x === -Infinity)) slowPath++;
+        if (got !== want) differences.push(`#${k} step ${step}: greedyChoice ${trace.vocab[got]}, mask + argmax ${trace.vocab[want]}`);
+        fast.advance(tid);
+        full.advance(tid);
+        steps++;
+      }
+    }
+    expect(differences).toEqual([]);
+    expect(steps).toBeGreaterThan(4000);
+    expect(slowPath).toBeGreaterThan(100); // the fallback (argmax refused) is exercised too
+    expect(slowPath).toBeLessThan(steps); // and the fast path
   });
 });
