@@ -1,6 +1,7 @@
 """The lean decoder graphs (molnav_vae.export) equal SmilesVAE.step, and the int8 rewrite (molnav_vae.quantize) has the
 expected structure. Numerical checks of the int8 graph run in TypeScript (test/model/onnx-parity.spec.ts), where
 ONNX Runtime is installed."""
+import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -8,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from molnav_vae.export import OPSET, _LeanInit, _LeanStep, check_lean_decoder
-from molnav_vae.model import SmilesVAE
-from molnav_vae.quantize import ACTIVATION_SCALE, ACTIVATION_ZERO_POINT, quantize_columns, quantize_decoder_step
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # notebooks/, for molnav_vae
+
+from molnav_vae.export import OPSET, _LeanInit, _LeanStep, check_lean_decoder  # noqa: E402
+from molnav_vae.model import SmilesVAE  # noqa: E402
+from molnav_vae.quantize import ACTIVATION_SCALE, ACTIVATION_ZERO_POINT, quantize_columns, quantize_decoder_step  # noqa: E402
 
 
 def small_model(layers: int) -> SmilesVAE:

@@ -1,10 +1,13 @@
 """Known answers of the SMILES syntax mask's chemistry rules (molnav_vae.syntax): bracket-atom valences, dead ends
 and the Kekulé rule. test/model/syntax.spec.ts checks the same cases on the TypeScript mask."""
 import json
+import sys
 import unittest
 from pathlib import Path
 
-from molnav_vae.syntax import SyntaxState, max_valence, token_class
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # notebooks/, for molnav_vae
+
+from molnav_vae.syntax import SyntaxState, max_valence, token_class  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ITOS = json.loads((ROOT / "models" / "smiles-gru-vae-v1" / "vocab.json").read_text())["tokens"]
