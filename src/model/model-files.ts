@@ -20,12 +20,15 @@ import { VocabJson } from './tokenizer';
 /** The ONNX graphs of the model; `decoder_step_int8` is optional. */
 export type GraphName = 'encoder' | 'decoder_init' | 'decoder_step' | 'decoder_step_int8';
 
+/** Inputs and outputs of a decoder step graph, fp32 or int8. */
+const STEP_IO = Object.freeze({ inputs: ['ctx', 'token', 'h'], outputs: ['logits', 'h_out'] });
+
 /** Input and output names each graph must have (the export contract). */
 export const GRAPH_IO: Readonly<Record<GraphName, { inputs: readonly string[]; outputs: readonly string[] }>> = Object.freeze({
   encoder: { inputs: ['tokens', 'lengths'], outputs: ['mu', 'logvar'] },
   decoder_init: { inputs: ['z'], outputs: ['h0', 'ctx'] },
-  decoder_step: { inputs: ['ctx', 'token', 'h'], outputs: ['logits', 'h_out'] },
-  decoder_step_int8: { inputs: ['ctx', 'token', 'h'], outputs: ['logits', 'h_out'] },
+  decoder_step: STEP_IO,
+  decoder_step_int8: STEP_IO,
 });
 
 /** Default file of each graph in the model directory. */
