@@ -58,6 +58,24 @@ export interface OpenedDatabase {
   location: DatabaseLocation;
   /** Null when `migrate: false`. */
   migrations: MigrateResult | null;
+  /** Problems worth a log line (SQLite: write-ahead logging refused). */
+  warnings: string[];
+}
+
+/**
+ * SQLite settings of the service's connection: write-ahead logging (`journal_mode = WAL`, kept in the file) with
+ * `synchronous = NORMAL` (per connection). A commit appends to the WAL without waiting for a sync (the WAL is synced
+ * at checkpoints), and readers in other processes (API and workers on one file) do not block the writer. The database
+ * stays consistent after a crash of the process or of the machine; a power loss can drop the last commits, never part
+ * of one (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous). The file has
+ * `-wal` and `-shm` companions while it is open. Where SQLite cannot use WAL (a network file system), the file keeps
+ * its rollback journal and the store says so in a warning.
+ */
+async function applySqliteSettings(client: PrismaClient): Promise<string[]> {
+  const rows = await client.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode = WAL');
+  await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  const mode = String(rows[0]?.journal_mode ?? 'unknown').toLowerCase();
+  return mode === 'wal' ? [] : [`SQLite kept journal_mode=${mode} (write-ahead logging unavailable here): each commit waits for a disk sync`];
 }
 
 /** The generated PostgreSQL client's constructor (loaded only when PostgreSQL is selected). */
@@ -88,7 +106,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Open
     }
     const client = new PgClient({ adapter: new PrismaPg({ connectionString: raw }) });
     await client.$connect();
-    return { client, location: { provider: 'postgresql', url: raw, filePath: null, display: redactDatabaseUrl(raw) }, migrations };
+    return { client, location: { provider: 'postgresql', url: raw, filePath: null, display: redactDatabaseUrl(raw) }, migrations, warnings: [] };
   }
   const env = opts.databaseUrl !== undefined ? { DATABASE_URL: opts.databaseUrl } : process.env;
   const file = resolveDatabaseUrl({ env, rootDir: root, createDir: true });
@@ -96,5 +114,6 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Open
     opts.migrate === false ? null : migrateSqlite(file.filePath, opts.migrationsDir ?? path.join(root, 'prisma', 'migrations'));
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file.url }) });
   await client.$connect();
-  return { client, location: { provider: 'sqlite', url: file.url, filePath: file.filePath, display: file.filePath }, migrations };
+  const warnings = await applySqliteSettings(client);
+  return { client, location: { provider: 'sqlite', url: file.url, filePath: file.filePath, display: file.filePath }, migrations, warnings };
 }

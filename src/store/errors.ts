@@ -92,7 +92,8 @@ interface PrismaLikeError {
   meta?: Record<string, unknown>;
 }
 
-function isPrismaKnownError(e: unknown): e is PrismaLikeError {
+/** True for a Prisma error with a `Pnnnn` code. */
+export function isPrismaKnownError(e: unknown): e is PrismaLikeError {
   return (
     typeof e === 'object' &&
     e !== null &&

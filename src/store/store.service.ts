@@ -11,6 +11,7 @@ import {
   StoreError,
   StoreNotReadyError,
   StoreValidationError,
+  isPrismaKnownError,
   mapPrismaError,
 } from './errors';
 import {
@@ -142,6 +143,7 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
         const opened = await openDatabase(this.options);
         this.client = opened.client;
         this.location = opened.location;
+        for (const w of opened.warnings) this.logger.warn(w);
         const m = opened.migrations;
         if (m) {
           for (const w of m.warnings) this.logger.warn(w);
@@ -258,8 +260,9 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     return this.withRaceRetry(() =>
       this.exclusive(
         (db) => db.$transaction(async (tx) => {
-          await this.addCandidatesTx(tx, id, validated, false);
-          return this.completeRunTx(tx, id, input, statsJson);
+          const run = await this.activeRunTx(tx, id);
+          await this.addCandidatesTx(tx, id, validated, false, true);
+          return this.finishRunTx(tx, run, input, statsJson);
         }, TX_OPTIONS),
         { entity: 'Run', id },
       ),
@@ -267,26 +270,45 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async completeRunTx(db: Tx | PrismaClient, id: string, input: CompleteRunInput, statsJson: string | null): Promise<RunRecord> {
-    const run = await db.run.findUnique({ where: { id } });
+    return this.finishRunTx(db, await this.activeRunTx(db, id), input, statsJson);
+  }
+
+  /** The run's row, checked to exist and to be unfinished (one query). */
+  private async activeRunTx(db: Tx | PrismaClient, id: string): Promise<{ id: string; status: string; startedAt: Date | null }> {
+    const run = await db.run.findUnique({ where: { id }, select: { id: true, status: true, startedAt: true } });
     if (!run) throw new NotFoundError('Run', id);
     if (!isActive(run.status)) {
       throw new InvalidStateError(`Run ${id} already finished with status ${run.status}`);
     }
+    return run;
+  }
+
+  /**
+   * Finishes a run read by `activeRunTx` and returns the stored row (one query). The update matches the status read,
+   * so a run another process finished meanwhile is not overwritten.
+   */
+  private async finishRunTx(
+    db: Tx | PrismaClient, run: { id: string; status: string; startedAt: Date | null }, input: CompleteRunInput, statsJson: string | null,
+  ): Promise<RunRecord> {
     const finishedAt = new Date();
     const startedAt = run.startedAt ?? finishedAt;
-    const { count } = await db.run.updateMany({
-      where: { id, status: run.status }, // guards against another process finishing it meanwhile
-      data: {
-        status: input.status,
-        error: input.status === 'SUCCEEDED' ? null : (input.error ?? null),
-        statsJson,
-        startedAt,
-        finishedAt,
-        durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
-      },
-    });
-    if (count !== 1) throw new InvalidStateError(`Run ${id} was finished concurrently`);
-    return toRunRecord(await db.run.findUniqueOrThrow({ where: { id } }));
+    try {
+      const row = await db.run.update({
+        where: { id: run.id, status: run.status },
+        data: {
+          status: input.status,
+          error: input.status === 'SUCCEEDED' ? null : (input.error ?? null),
+          statsJson,
+          startedAt,
+          finishedAt,
+          durationMs: BigInt(Math.max(0, finishedAt.getTime() - startedAt.getTime())),
+        },
+      });
+      return toRunRecord(row);
+    } catch (e) {
+      if (isPrismaKnownError(e) && e.code === 'P2025') throw new InvalidStateError(`Run ${run.id} was finished concurrently`);
+      throw e;
+    }
   }
 
   /**
@@ -545,10 +567,17 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Inserts the links (and missing molecules); `readBack`: return the stored rows (one more query). */
-  private async addCandidatesTx(tx: Tx, runId: string, validated: ReturnType<typeof validateItems>, readBack: boolean): Promise<RunCandidateRecord[]> {
-    const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true } });
-    if (!run) throw new NotFoundError('Run', runId);
+  /**
+   * Inserts the links (and missing molecules); `readBack`: return the stored rows (one more query); `runChecked`: the
+   * caller has already read the run in this transaction (no existence check here).
+   */
+  private async addCandidatesTx(
+    tx: Tx, runId: string, validated: ReturnType<typeof validateItems>, readBack: boolean, runChecked = false,
+  ): Promise<RunCandidateRecord[]> {
+    if (!runChecked) {
+      const run = await tx.run.findUnique({ where: { id: runId }, select: { id: true } });
+      if (!run) throw new NotFoundError('Run', runId);
+    }
     if (validated.length === 0) return [];
 
     // First occurrence of each molecule in the batch gives its properties; the first non-null inchiKey is kept.
@@ -565,17 +594,6 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
       const rows = await tx.candidate.findMany({ where: { canonicalSmiles: { in: part } }, select: { id: true, canonicalSmiles: true, inchiKey: true } });
       for (const r of rows) existing.set(r.canonicalSmiles, r);
     }
-
-    const createdAt = new Date();
-    const missing = smiles.filter((s) => !existing.has(s));
-    for (const part of chunks(missing)) {
-      await tx.candidate.createMany({
-        data: part.map((s) => {
-          const it = bySmiles.get(s)!;
-          return { canonicalSmiles: s, inchiKey: it.inchiKey, ...propertyColumns(it.properties), createdAt };
-        }),
-      });
-    }
     for (const [s, row] of existing) {
       const inchiKey = bySmiles.get(s)!.inchiKey;
       if (row.inchiKey === null && inchiKey) await tx.candidate.update({ where: { id: row.id }, data: { inchiKey } });
@@ -583,8 +601,16 @@ export class StoreService implements OnModuleInit, OnModuleDestroy {
 
     const ids = new Map<string, number>();
     for (const [s, row] of existing) ids.set(s, row.id);
+    const createdAt = new Date();
+    const missing = smiles.filter((s) => !existing.has(s));
     for (const part of chunks(missing)) {
-      const rows = await tx.candidate.findMany({ where: { canonicalSmiles: { in: part } }, select: { id: true, canonicalSmiles: true } });
+      const rows = await tx.candidate.createManyAndReturn({
+        data: part.map((s) => {
+          const it = bySmiles.get(s)!;
+          return { canonicalSmiles: s, inchiKey: it.inchiKey, ...propertyColumns(it.properties), createdAt };
+        }),
+        select: { id: true, canonicalSmiles: true },
+      });
       for (const r of rows) ids.set(r.canonicalSmiles, r.id);
     }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { findRepoRoot, resolveDatabaseUrl, DEFAULT_DATABASE_URL } from '../../src/store/database-url';
+import { openDatabase } from '../../src/store/database';
 import { migrateSqlite, readMigrations } from '../../src/store/migrate';
 import { MigrationError, StoreService } from '../../src/store';
 import { fileUrl, item, makeTempDir, MOLECULES } from './helpers';
@@ -158,6 +159,28 @@ describe('startup migrations', () => {
     expect(schemaOf(url.slice(5))).toEqual(before);
     const count = inspect(url.slice(5), (db) => db.prepare('SELECT COUNT(*) AS n FROM _prisma_migrations').get()) as { n: number };
     expect(count.n).toBe(readMigrations(MIGRATIONS).length);
+  });
+
+  it('opens the file in write-ahead-log mode with synchronous = NORMAL, and a second process reads while it writes', async () => {
+    const url = fileUrl(tmp.dir, 'wal.db');
+    const opened = await openDatabase({ databaseUrl: url });
+    try {
+      expect(opened.warnings).toEqual([]);
+      expect(await opened.client.$queryRawUnsafe('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      const sync = (await opened.client.$queryRawUnsafe<Array<{ synchronous: number | bigint }>>('PRAGMA synchronous'))[0].synchronous;
+      expect(Number(sync)).toBe(1); // NORMAL
+      // a reader on another connection sees committed rows while this connection holds a write transaction open
+      await opened.client.run.create({ data: { kind: 'INTERPOLATE', paramsJson: '{}', modelVersion: 'v1', status: 'RUNNING', createdAt: new Date() } });
+      expect(fs.existsSync(`${url.slice(5)}-wal`)).toBe(true); // the commit went to the write-ahead log
+      await opened.client.$transaction(async (tx) => {
+        await tx.run.create({ data: { kind: 'INTERPOLATE', paramsJson: '{}', modelVersion: 'v1', status: 'RUNNING', createdAt: new Date() } });
+        const seen = inspect(url.slice(5), (db) => db.prepare('SELECT COUNT(*) AS n FROM Run').get()) as { n: number };
+        expect(seen.n).toBe(1); // not blocked, and the uncommitted row is not visible
+      });
+    } finally {
+      await opened.client.$disconnect();
+    }
+    expect(inspect(url.slice(5), (db) => db.prepare('SELECT COUNT(*) AS n FROM Run').get())).toEqual({ n: 2 });
   });
 
   it('is interchangeable with `prisma migrate deploy` / `migrate status` (offline CLI)', async () => {
