@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # notebooks/, for 
 from molnav_vae.syntax import SyntaxState, max_valence, token_class  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-ITOS = json.loads((ROOT / "models" / "smiles-gru-vae-v1" / "vocab.json").read_text())["tokens"]
+ITOS = json.loads((ROOT / "models" / "smiles-gru-vae-v2" / "vocab.json").read_text())["tokens"]
 CLASSES = [token_class(t) for t in ITOS]
 
 

@@ -7,7 +7,7 @@
  * The file (contract with notebooks/):
  *
  *   {
- *     "model_version": "smiles-gru-vae-v1",        must equal metadata.json model_version
+ *     "model_version": "smiles-gru-vae-v2",        must equal metadata.json model_version
  *     "latent_dim": 128,                           must equal metadata.json latent_dim
  *     "method": "...", "created": "ISO date", "provenance": { ...free-form object... },
  *     "properties": {

@@ -3,7 +3,7 @@
  *
  * Configuration (read once, by {@link modelOptionsFromEnv}):
  *   MOLNAV_MODEL_DIR    model directory; relative paths are taken from the repository root.
- *                       Default `models/smiles-gru-vae-v1`.
+ *                       Default `models/smiles-gru-vae-v2`.
  *   MOLNAV_DEVICE       'cpu' (default), 'cuda' or 'auto'.
  *   MOLNAV_ORT_THREADS  ONNX Runtime intra-op threads per session; default 1 (see onnx-backend.ts).
  *   MOLNAV_MAX_BATCH    rows per ONNX run (larger requests are chunked); default 512.
@@ -30,7 +30,7 @@ import { timeModelBatch } from '../observability/telemetry';
 export const MODEL_OPTIONS = Symbol('MODEL_OPTIONS');
 
 /** Default model directory, relative to the repository root. */
-export const DEFAULT_MODEL_DIR = 'models/smiles-gru-vae-v1';
+export const DEFAULT_MODEL_DIR = 'models/smiles-gru-vae-v2';
 
 /** Options of {@link ModelService}. */
 export interface ModelServiceOptions extends LoadModelOptions {

@@ -317,7 +317,7 @@ describe('traverse without directions.json (e2e)', () => {
   it('lists no directions and answers traverse with DIRECTIONS_UNAVAILABLE; the rest of the API works', async () => {
     const post = (query: string, variables = {}) => request(app.getHttpServer()).post('/graphql').send({ query, variables });
     const list = await post('{ propertyDirections { available modelVersion directions { property } } }');
-    expect(list.body.data.propertyDirections).toEqual({ available: false, modelVersion: 'smiles-gru-vae-v1', directions: [] });
+    expect(list.body.data.propertyDirections).toEqual({ available: false, modelVersion: JSON.parse(readFileSync(join(MODEL_DIR, 'metadata.json'), 'utf8')).model_version, directions: [] });
     const tr = await post(TRAVERSE, { input: { molecule: 'aspirin', property: 'tpsa', distance: 2 } });
     expect(tr.body.errors[0].extensions.code).toBe('DIRECTIONS_UNAVAILABLE');
     expect(tr.body.errors[0].message).toMatch(/ships no property directions/);

@@ -130,14 +130,14 @@ const shipped = MODEL_DIRS.find((m) => m.label === 'shipped model' && isModelDir
   });
 
   it('loads directions.json that matches the model and exposes it', async () => {
-    writeFileSync(path.join(dir, DIRECTIONS_FILE), JSON.stringify(fixture('smiles-gru-vae-v1', 128)));
+    writeFileSync(path.join(dir, DIRECTIONS_FILE), JSON.stringify(fixture('smiles-gru-vae-v2', 128)));
     const { service: s } = await load();
     expect([...s.directions!.properties.keys()]).toEqual(['clogp', 'tpsa', 'mw']);
     expect(s.directions!.properties.get('tpsa')!.direction).toHaveLength(s.latentDim);
   });
 
   it('refuses to start with directions.json of another latent size or model version', async () => {
-    writeFileSync(path.join(dir, DIRECTIONS_FILE), JSON.stringify(fixture('smiles-gru-vae-v1', 64)));
+    writeFileSync(path.join(dir, DIRECTIONS_FILE), JSON.stringify(fixture('smiles-gru-vae-v2', 64)));
     await expect(load()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/latent_dim 64 does not match the model's 128/) });
     writeFileSync(path.join(dir, DIRECTIONS_FILE), JSON.stringify(fixture('smiles-gru-vae-v0', 128)));
     await expect(load()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringMatching(/model_version/) });

@@ -24,7 +24,7 @@ describe('modelOptionsFromEnv', () => {
     expect(repoRoot()).toBe(REPO_ROOT);
   });
 
-  it('defaults to models/smiles-gru-vae-v1 under the repository root, on the CPU, 512 rows per run', () => {
+  it('defaults to models/smiles-gru-vae-v2 under the repository root, on the CPU, 512 rows per run', () => {
     expect(modelOptionsFromEnv({})).toEqual({
       modelDir: path.join(REPO_ROOT, DEFAULT_MODEL_DIR),
       device: 'cpu',
@@ -73,14 +73,20 @@ if (!available) {
 } else {
   describe(`ModelService in a Nest application context (${available.label})`, () => {
     const savedEnv = process.env.MOLNAV_MODEL_DIR;
+    const savedPrecision = process.env.MOLNAV_DECODER_PRECISION;
 
     afterEach(() => {
       if (savedEnv === undefined) delete process.env.MOLNAV_MODEL_DIR;
       else process.env.MOLNAV_MODEL_DIR = savedEnv;
+      if (savedPrecision === undefined) delete process.env.MOLNAV_DECODER_PRECISION;
+      else process.env.MOLNAV_DECODER_PRECISION = savedPrecision;
     });
 
     it('loads the directory named by MOLNAV_MODEL_DIR, logs version and execution provider, and releases on close', async () => {
       process.env.MOLNAV_MODEL_DIR = available.dir;
+      // the fp32 step decodes token for token as PyTorch did for golden.json (the int8 step's parity is looser and
+      // checked in onnx-parity.spec.ts)
+      process.env.MOLNAV_DECODER_PRECISION = 'fp32';
       const logger = new CollectingLogger();
       const app = await NestFactory.createApplicationContext(ModelModule, { logger });
       const service = app.get(ModelService);

@@ -1,7 +1,7 @@
 /**
  * Behaviour of the loaded model (decode strategies, reproducibility, batch independence, input errors) for every
  * model directory that exists: the tiny CI model (MOLNAV_TINY_MODEL_DIR, default notebooks/work/tiny/model) and the
- * shipped model (MOLNAV_MODEL_DIR, default models/smiles-gru-vae-v1). A directory that does not exist is reported as a
+ * shipped model (MOLNAV_MODEL_DIR, default models/smiles-gru-vae-v2). A directory that does not exist is reported as a
  * pending (skipped) test naming it. Parity with PyTorch is in onnx-parity.spec.ts.
  */
 import {

@@ -2,7 +2,7 @@
  * ONNX Runtime parity with PyTorch: golden.json (written by notebooks/molnav_vae/export.py from the PyTorch model)
  * against the exported ONNX graphs run through src/model/, for every model directory that exists: the tiny CI model
  * (MOLNAV_TINY_MODEL_DIR, default notebooks/work/tiny/model) and the shipped model (MOLNAV_MODEL_DIR, default
- * models/smiles-gru-vae-v1). A directory that does not exist is reported as a pending (skipped) test naming it.
+ * models/smiles-gru-vae-v2). A directory that does not exist is reported as a pending (skipped) test naming it.
  */
 import { loadModel, SmilesVae } from '../../src/model/model';
 import { Golden, isModelDir, maxAbsDiff, MODEL_DIRS, readGolden, RecordingLogger, rowsToFloat32, missingModel } from './helpers';

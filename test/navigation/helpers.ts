@@ -6,7 +6,7 @@ import { Rng } from '../../src/model/rng';
 import type { PropertyDirection } from '../../src/model/directions';
 import { isModelDir } from '../model/helpers';
 
-/** The shipped model's directory (MOLNAV_MODEL_DIR or models/smiles-gru-vae-v1) and whether it is complete. */
+/** The shipped model's directory (MOLNAV_MODEL_DIR or models/smiles-gru-vae-v2) and whether it is complete. */
 export const MODEL_DIR = modelOptionsFromEnv().modelDir;
 export const HAVE_MODEL = isModelDir(MODEL_DIR);
 
