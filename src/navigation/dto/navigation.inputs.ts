@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { LIMITS } from '../../config/config';
 import { DEFAULT_NEIGHBOUR_RADIUS } from '../neighbours';
+import { DEFAULT_OPTIMIZER_SIGMA } from '../optimization';
 import { OPTIMIZER_KINDS, OptimizerKind as OptimizerKindT } from '../../optim/factory';
 import { ScoringInput } from '../../scoring/dto/scoring.inputs';
 import { OptimizerKind } from '../../scoring/models/scoring.enums';
@@ -110,7 +111,10 @@ export class OptimizeInput {
   @Max(LIMITS.maxBudget)
   budget!: number;
 
-  @Field(() => Float, { defaultValue: 0.5, description: 'Initial step size (CMA-ES sigma, PSO spread) in latent units (0.01..3).' })
+  @Field(() => Float, {
+    defaultValue: DEFAULT_OPTIMIZER_SIGMA,
+    description: 'Initial step size (CMA-ES sigma, PSO spread) in latent units per dimension (0.01..3). The default suits the shipped model: with a seed and minSimilarity 0.4, larger steps mostly leave the seed\'s neighbourhood.',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.01)
   @Max(3)
@@ -276,7 +280,7 @@ export class AskTellStartInput {
   @IsIn(OPTIMIZER_KINDS as unknown as string[])
   optimizer!: OptimizerKindT;
 
-  @Field(() => Float, { defaultValue: 0.5, description: 'Initial step size in latent units (0.01..3).' })
+  @Field(() => Float, { defaultValue: DEFAULT_OPTIMIZER_SIGMA, description: 'Initial step size in latent units per dimension (0.01..3).' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.01)
   @Max(3)
