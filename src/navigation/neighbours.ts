@@ -23,12 +23,12 @@ import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } f
 
 /**
  * Default noise radius, latent units (standard deviation of the noise per latent dimension; the noise vector's norm
- * is about radius x sqrt(128) = 11.3 x radius, against |mu| of about 6 for drugs). Measured on the shipped model
- * (step 7975) with scripts/measure-neighbours.ts (20 neighbours of celecoxib, ibuprofen, aspirin and imatinib, greedy,
- * seeds 0-2; table in README "Neighbours and property directions"): at 0.25 small molecules mostly decode to the same
- * few molecules (aspirin needs 212-390 decodes for 20 neighbours); at 0.35 every drug finds 20 neighbours in 40-56
- * decodes with a mean ECFP4 Tanimoto to the query of 0.25-0.49; at 0.5 the same cost but the mean Tanimoto drops by
- * about 0.05; beyond 1 validity and similarity both fall steeply (mean 0.09-0.16 at 2).
+ * is about radius x sqrt(128) = 11.3 x radius, against |mu| of about 5-6 for drugs). Chosen on v1 and re-checked on
+ * the shipped v2 with scripts/measure-neighbours.ts (20 neighbours of celecoxib, ibuprofen, aspirin and imatinib,
+ * greedy, seeds 0-2; table in README "Neighbours and property directions"): at 0.35 every drug finds 20 neighbours
+ * in 40-56 decodes with a mean ECFP4 Tanimoto to the query of 0.21-0.49; at 0.25 aspirin mostly decodes to itself
+ * and a few others (200-228 decodes for 20); at 0.5 the same cost at a lower Tanimoto for celecoxib and aspirin;
+ * beyond 1 validity and similarity both fall steeply (mean 0.09-0.14 at 2).
  */
 export const DEFAULT_NEIGHBOUR_RADIUS = 0.35;
 
