@@ -13,6 +13,10 @@
  *   valid when RDKit parses the decode (`ChemService.canonical` is not null), as the service judges it.
  * - agreement: the share of decodes that are the same string under both precisions.
  *
+ * - beam search (with BEAM=k, 1..10): the same molecules and prior latents decoded with beam width k under the served
+ *   precision; reconstruction by the best beam, by the first beam RDKit parses (what a caller that retries invalid
+ *   beams gets) and by any of the k beams; prior validity by the best beam and by any beam.
+ *
  * Model: MOLNAV_MODEL_DIR (default the shipped model). Output: a table on stdout and bench/out/decoding-<model>.json.
  */
 import 'reflect-metadata';
@@ -35,6 +39,32 @@ async function decodeAll(vae: SmilesVae, z: Float32Array, rows: number): Promise
     out.push(...(await vae.decode(z.subarray(i * dim, (i + n) * dim), n)));
   }
   return out;
+}
+
+/** Beam-search figures (see the header) for `inputs` and their mu, and for the prior latents z. */
+async function beamFigures(vae: SmilesVae, chem: ChemService, inputs: string[], mu: Float32Array, z: Float32Array, rows: number, k: number) {
+  const dim = vae.latentDim;
+  const chunk = Math.max(1, Math.floor(BATCH / k));
+  const beamsOf = async (lat: Float32Array, count: number) => {
+    const out: string[][] = [];
+    for (let i = 0; i < count; i += chunk) {
+      const m = Math.min(chunk, count - i);
+      for (const row of await vae.decodeBeams(lat.subarray(i * dim, (i + m) * dim), m, { beamWidth: k })) out.push(row.map((b) => b.smiles));
+    }
+    return out;
+  };
+  const canon = (rows: string[][]) => rows.map((r) => r.map((x) => chem.canonical(x)));
+  const mus = canon(await beamsOf(mu, inputs.length));
+  const priors = canon(await beamsOf(z, rows));
+  const share = (hits: number, of: number) => hits / of;
+  return {
+    beamWidth: k,
+    reconstructionBest: share(mus.filter((r, i) => r[0] === inputs[i]).length, inputs.length),
+    reconstructionFirstValid: share(mus.filter((r, i) => r.find((c) => c !== null) === inputs[i]).length, inputs.length),
+    reconstructionAny: share(mus.filter((r, i) => r.includes(inputs[i])).length, inputs.length),
+    priorValidityBest: share(priors.filter((r) => r[0] !== null).length, rows),
+    priorValidityAny: share(priors.filter((r) => r.some((c) => c !== null)).length, rows),
+  };
 }
 
 async function main(): Promise<void> {
@@ -66,6 +96,9 @@ async function main(): Promise<void> {
   }
   await probe.dispose();
 
+  const beamWidth = Number(process.env.BEAM ?? 0);
+  if (!Number.isInteger(beamWidth) || beamWidth < 0 || beamWidth > 10) throw new Error(`BEAM must be an integer 0..10, got ${process.env.BEAM}`);
+  let beam: (Awaited<ReturnType<typeof beamFigures>> & { precision: string }) | null = null;
   const results: Record<string, { reconstruction: number; priorValidity: number; decodesMu: string[]; decodesPrior: string[] }> = {};
   for (const precision of precisions) {
     const vae = await loadModel(opts.modelDir, { ...opts, precision, logger: quiet });
@@ -78,6 +111,7 @@ async function main(): Promise<void> {
       const decodesPrior = await decodeAll(vae, z, n);
       const valid = decodesPrior.filter((d) => chem.canonical(d) !== null).length;
       results[precision] = { reconstruction: hits / inputs.length, priorValidity: valid / n, decodesMu, decodesPrior };
+      if (beamWidth > 0 && precision === precisions[precisions.length - 1]) beam = { precision, ...(await beamFigures(vae, chem, inputs, mu, z, n, beamWidth)) };
     } finally {
       await vae.dispose();
     }
@@ -95,6 +129,15 @@ async function main(): Promise<void> {
     report.sameStringMu = same(results.fp32.decodesMu, results.int8.decodesMu);
     report.sameStringPrior = same(results.fp32.decodesPrior, results.int8.decodesPrior);
     console.log(`same string fp32 vs int8: mu ${(100 * (report.sameStringMu as number)).toFixed(1)}%, prior ${(100 * (report.sameStringPrior as number)).toFixed(1)}%`);
+  }
+  if (beam) {
+    report.beam = beam;
+    const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+    console.log(
+      `beam ${beam.beamWidth} (${beam.precision}): reconstruction best beam ${pct(beam.reconstructionBest)}, first valid beam ` +
+        `${pct(beam.reconstructionFirstValid)}, any beam ${pct(beam.reconstructionAny)}; prior validity best beam ` +
+        `${pct(beam.priorValidityBest)}, any beam ${pct(beam.priorValidityAny)}`,
+    );
   }
   mkdirSync(path.join(ROOT, 'bench/out'), { recursive: true });
   writeFileSync(path.join(ROOT, `bench/out/decoding-${version}.json`), JSON.stringify(report, null, 1) + '\n');

@@ -3,7 +3,8 @@
  *
  * 1. Both endpoints are encoded to their posterior means mu (`[2, latentDim]`).
  * 2. The path z(t) for t = 0, 1/steps, ..., 1 is built with LINEAR or SLERP.
- * 3. Interior points are greedily decoded in one batch. A point whose decode is invalid (RDKit rejects it) or
+ * 3. Interior points are greedily decoded in one batch (with `beamWidth`: beam search, each point taking its most
+ *    probable beam that is valid and new to the path). A point whose decode is invalid (RDKit rejects it) or
  *    repeats an endpoint or an earlier point is retried: each retry round decodes `samplesPerRound` samples per
  *    pending point, at z(t) + noise (noise scale = round x the endpoints' mean posterior standard deviation) with
  *    temperature sampling, all pending points in one batch. The first valid, distinct sample wins (points are
@@ -23,8 +24,10 @@ export interface InterpolationOptions {
   steps: number;
   method: InterpolationKind;
   seed: number;
-  /** Total decodes allowed per interior point, including the greedy one. */
+  /** Total decodes allowed per interior point, including the first pass (1 greedy decode, or beamWidth beams). */
   maxAttempts: number;
+  /** Beam search in the first pass with this many beams per point (1..MAX_BEAM_WIDTH); undefined: greedy. */
+  beamWidth?: number;
   /** Sampled decodes per pending point per retry round. */
   samplesPerRound?: number;
   /** Sampling temperature of the retries. */
@@ -39,7 +42,7 @@ export interface InterpolatedPoint {
   properties: MolecularPropertiesLike | null;
   tanimotoToFrom: number | null;
   tanimotoToTo: number | null;
-  source: 'INPUT' | 'GREEDY' | 'SAMPLED' | 'NONE';
+  source: 'INPUT' | 'GREEDY' | 'BEAM' | 'SAMPLED' | 'NONE';
   attempts: number;
   reason: string | null;
 }
@@ -106,7 +109,7 @@ export async function interpolate(
    * its first valid sample not already on the path (points in order of t); the winners are then described in one
    * batch (not awaited here). Returns the points still pending.
    */
-  const settle = async (pendingNow: number[], decoded: string[], perPoint: number, source: 'GREEDY' | 'SAMPLED'): Promise<number[]> => {
+  const settle = async (pendingNow: number[], decoded: string[], perPoint: number, source: 'GREEDY' | 'BEAM' | 'SAMPLED'): Promise<number[]> => {
     const canon = await molecules.canonicalizeMany(decoded);
     const winners: Array<{ i: number; smiles: string }> = [];
     const still: number[] = [];
@@ -141,14 +144,23 @@ export async function interpolate(
 
   let decodes = 0;
   let pending = path.slice(1, -1).map((p) => p.index);
+  const firstPass = opts.beamWidth ?? 1;
   if (pending.length > 0) {
     const z = new Float32Array(pending.length * dim);
     pending.forEach((i, k) => z.set(zPath.subarray(i * dim, (i + 1) * dim), k * dim));
-    const out = await model.decode(z, pending.length, { strategy: 'greedy' });
-    decodes += out.length;
-    pending = await settle(pending, out, 1, 'GREEDY');
+    if (opts.beamWidth === undefined) {
+      const out = await model.decode(z, pending.length, { strategy: 'greedy' });
+      decodes += out.length;
+      pending = await settle(pending, out, 1, 'GREEDY');
+    } else {
+      const beams = await model.decodeBeams(z, pending.length, { beamWidth: firstPass, syntaxMask: true });
+      // beamWidth strings per point, most probable first (a row with fewer beams repeats its last one)
+      const out = beams.flatMap((row) => Array.from({ length: firstPass }, (_, s) => row[Math.min(s, row.length - 1)]?.smiles ?? ''));
+      decodes += out.length;
+      pending = await settle(pending, out, firstPass, 'BEAM');
+    }
   }
-  for (let round = 1; pending.length > 0 && 1 + round * samplesPerRound <= opts.maxAttempts; round++) {
+  for (let round = 1; pending.length > 0 && firstPass + round * samplesPerRound <= opts.maxAttempts; round++) {
     const rows = pending.length * samplesPerRound;
     const z = new Float32Array(rows * dim);
     const sigma = noiseScale * round;

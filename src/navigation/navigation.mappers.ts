@@ -1,6 +1,6 @@
 import { Molecule } from '../molecules/models/molecule.model';
 import type { PropertyDirection as DomainDirection, PropertyDirections } from '../model/directions';
-import { DecodingChoice, GREEDY } from './decoding-choice';
+import { DecodingChoice, DEFAULT_BEAM_WIDTH, GREEDY } from './decoding-choice';
 import { DecodingInput } from './dto/navigation.inputs';
 import { InterpolationOutcome } from './interpolation';
 import {
@@ -53,10 +53,12 @@ export function toOptimizationResult(
 /** The decoding choice of a GraphQL DecodingInput (absent: greedy). */
 export function toDecodingChoice(input: DecodingInput | null | undefined): DecodingChoice {
   if (!input || input.strategy === DecodeStrategy.GREEDY) return GREEDY;
+  if (input.strategy === DecodeStrategy.BEAM) return { strategy: 'beam', beamWidth: input.beamWidth ?? DEFAULT_BEAM_WIDTH };
   return { strategy: 'sample', temperature: input.temperature, ...(input.topK != null ? { topK: input.topK } : {}) };
 }
 
 function toStrategy(choice: DecodingChoice): DecodeStrategy {
+  if (choice.strategy === 'beam') return DecodeStrategy.BEAM;
   return choice.strategy === 'sample' ? DecodeStrategy.SAMPLE : DecodeStrategy.GREEDY;
 }
 

@@ -25,6 +25,8 @@ export interface InterpolateRequest {
   steps: number;
   method: InterpolationKind;
   seed: number;
+  /** Beam search with this many beams per path point (1..10); null or absent: greedy. */
+  beamWidth?: number | null;
 }
 
 export interface OptimizeRequest {
@@ -137,7 +139,7 @@ export class NavigationService {
     return this.recorded('INTERPOLATE', req, req.seed, async () => {
       const rng = new Rng(req.seed);
       const outcome = await interpolate(this.chem, this.scoring, this.model, fromRef, toRef,
-        { steps: req.steps, method: req.method, seed: req.seed, maxAttempts: LIMITS.interpolationAttempts }, () => rng.normal());
+        { steps: req.steps, method: req.method, seed: req.seed, maxAttempts: LIMITS.interpolationAttempts, beamWidth: req.beamWidth ?? undefined }, () => rng.normal());
       const { from, to } = outcome;
       const items = validPointsAsCandidates(outcome.path, () => null, (p) => ({
         source: p.source, attempts: p.attempts, tanimotoToFrom: p.tanimotoToFrom, tanimotoToTo: p.tanimotoToTo,

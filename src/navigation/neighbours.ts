@@ -18,7 +18,7 @@
  * given seed (noise and sampling seeds both derive from it).
  */
 import { BadUserInputError } from '../common/errors';
-import { checkDecodingChoice, decodeOptions, DecodingChoice } from './decoding-choice';
+import { checkDecodingChoice, decodePoints, DecodingChoice } from './decoding-choice';
 import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } from './ports';
 
 /**
@@ -131,7 +131,7 @@ export async function sampleNeighbours(
     const rows = Math.min(opts.maxDecodes - decodes, Math.max(MIN_ROUND_ROWS, Math.min(MAX_ROUND_ROWS, 2 * (opts.count - found.length))));
     const z = new Float32Array(rows * dim);
     for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) z[r * dim + d] = mu[d] + radius * normal();
-    const out = await model.decode(z, rows, decodeOptions(opts.decoding, opts.seed, rounds));
+    const out = await decodePoints(model, chem, z, rows, opts.decoding, opts.seed, rounds);
     rounds += 1;
     let tooFar = 0;
     let tooClose = 0;

@@ -59,6 +59,11 @@ export interface ModelPort {
   encode(smiles: string[]): Promise<{ mu: Float32Array; logvar: Float32Array }>;
   /** Decode a `[batch, latentDim]` float32 batch to raw SMILES strings (may be invalid). */
   decode(z: Float32Array, batch: number, opts: DecodeOptions): Promise<string[]>;
+  /**
+   * Beam search under the syntax mask (default on): per row of a `[batch, latentDim]` float32 batch, up to
+   * `beamWidth` (1..10) raw SMILES, most probable first. Deterministic.
+   */
+  decodeBeams(z: Float32Array, batch: number, opts: { beamWidth: number; syntaxMask?: boolean }): Promise<Array<Array<{ smiles: string }>>>;
   /** The model's property directions (directions.json), or null when it ships none. */
   readonly directions: PropertyDirections | null;
 }

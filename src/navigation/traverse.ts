@@ -14,7 +14,7 @@
  */
 import { BadUserInputError } from '../common/errors';
 import type { PropertyDirection } from '../model/directions';
-import { checkDecodingChoice, decodeOptions, DecodingChoice } from './decoding-choice';
+import { checkDecodingChoice, decodePoints, DecodingChoice } from './decoding-choice';
 import type { ChemPort, ModelPort, MolecularPropertiesLike, ResolvedMolecule } from './ports';
 
 export interface TraverseOptions {
@@ -119,7 +119,7 @@ export async function traverse(
   offsets.forEach((s, i) => {
     for (let d = 0; d < dim; d++) z[i * dim + d] = mu[d] + s * direction.direction[d];
   });
-  const decoded = await model.decode(z, n, decodeOptions(opts.decoding, opts.seed, 0));
+  const decoded = await decodePoints(model, chem, z, n, opts.decoding, opts.seed, 0);
   const startFp = chem.fingerprint(start.canonicalSmiles);
   // walks often repeat a molecule at consecutive points: describe and compare each distinct molecule once
   const described = new Map<string, { inchiKey: string | null; properties: MolecularPropertiesLike; tanimotoToStart: number }>();

@@ -120,6 +120,19 @@ describe('GraphQL API (e2e, shipped model, fresh database)', () => {
     expect(a.data.interpolate.runId).not.toBe(b.data.interpolate.runId);
   });
 
+  it('decodes the path with beam search when beamWidth is given: BEAM points, reproducible, beams counted as decodes', async () => {
+    const input = { from: 'aspirin', to: 'imatinib', steps: 8, seed: 2, beamWidth: 5 };
+    const a = (await gql(INTERPOLATE, { input })).data.interpolate;
+    const b = (await gql(INTERPOLATE, { input })).data.interpolate;
+    expect(b.path).toEqual(a.path);
+    const interior = a.path.slice(1, -1);
+    expect(interior.filter((p: any) => p.source === 'BEAM').length).toBeGreaterThanOrEqual(4);
+    expect(interior.every((p: any) => ['BEAM', 'SAMPLED', 'NONE'].includes(p.source) && p.attempts >= 5)).toBe(true);
+    expect(a.decodes).toBe(interior.reduce((n: number, p: any) => n + p.attempts, 0));
+    const greedy = (await gql(INTERPOLATE, { input: { ...input, beamWidth: null } })).data.interpolate;
+    expect(greedy.path.slice(1, -1).every((p: any) => ['GREEDY', 'SAMPLED', 'NONE'].includes(p.source))).toBe(true);
+  });
+
   it('optimises QED from a drug under a similarity constraint and stores the ranked candidates', async () => {
     const body = await gql(`mutation {
       optimize(input: { seed: "celecoxib", objective: { kind: QED }, constraints: { minSimilarity: 0.3 }, budget: 60, topK: 5, randomSeed: 3 }) {
@@ -206,6 +219,9 @@ describe('GraphQL API (e2e, shipped model, fresh database)', () => {
     expect(await interp('celecoxib', 'ibuprofen', 1000)).toBe('BAD_USER_INPUT');
     expect(await interp('C'.repeat(5000), 'ibuprofen')).toBe('BAD_USER_INPUT');
     expect(await interp('Cl[Pt]Cl', 'ibuprofen')).toBe('MOLECULE_OUT_OF_DOMAIN');
+    for (const beamWidth of [0, 11, 2.5]) {
+      expect(await errorCode(INTERPOLATE, { input: { from: 'aspirin', to: 'ibuprofen', beamWidth } })).toBe('BAD_USER_INPUT');
+    }
     expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", objective: { kind: QED }, budget: 100000 }) { runId } }`)).toBe('BAD_USER_INPUT');
     expect(await errorCode(`mutation { optimize(input: { seed: "ibuprofen", budget: 20 }) { runId } }`)).toBe('BAD_USER_INPUT');
     expect(await errorCode(`mutation { optimize(input: { budget: 20, scoring: { components: [{ kind: MW }] } }) { runId } }`)).toBe('INVALID_OBJECTIVE');

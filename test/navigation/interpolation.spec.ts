@@ -6,6 +6,7 @@
 import { Chemistry } from '../../src/chem/chemistry';
 import { Rng } from '../../src/model/rng';
 import { interpolate, InterpolationOutcome } from '../../src/navigation/interpolation';
+import { interpolationPath } from '../../src/navigation/latent';
 import type { DescribedMolecule, MoleculeBatchPort } from '../../src/navigation/ports';
 import { ScoringPool } from '../../src/scoring/pool';
 import { HAVE_MODEL, loadServices } from './helpers';
@@ -97,5 +98,34 @@ maybe('interpolate', () => {
       expect(p.tanimotoToFrom).toBeCloseTo(chem.tanimoto(chem.fingerprint(p.canonicalSmiles), fpFrom), 12);
       expect(p.tanimotoToTo).toBeCloseTo(chem.tanimoto(chem.fingerprint(p.canonicalSmiles), fpTo), 12);
     }
+  });
+
+  it('with beamWidth, takes each point from its beams (most probable valid new beam first) and retries within the rest of the budget', async () => {
+    const { chem, model } = services;
+    const end = (name: string) => chem.resolveMolecule(name);
+    const beamWidth = 4;
+    const rng = new Rng(5);
+    const out = await interpolate(chem, inWorkers(pool), model, end('celecoxib'), end('ibuprofen'),
+      { steps: 10, method: 'SLERP', seed: 5, maxAttempts: 10, beamWidth }, () => rng.normal());
+    const found = out.path.filter((p) => p.canonicalSmiles !== null).map((p) => p.canonicalSmiles as string);
+    expect(new Set(found).size).toBe(found.length);
+    const interior = out.path.slice(1, -1);
+    const beamed = interior.filter((p) => p.source === 'BEAM');
+    expect(beamed.length).toBeGreaterThanOrEqual(5);
+    expect(interior.every((p) => ['BEAM', 'SAMPLED', 'NONE'].includes(p.source))).toBe(true);
+    // every interior point spent its beams first; retries come in rounds of 3 within maxAttempts 10 (4 + 2 x 3)
+    for (const p of interior) expect([4, 7, 10]).toContain(p.attempts);
+    expect(out.decodes).toBe(interior.reduce((n, p) => n + p.attempts, 0));
+
+    // The first beamed point in t order (no earlier point can have taken its molecule) holds the most probable valid
+    // beam of its path point, as beam search on the same latent gives it.
+    const first = beamed[0];
+    const { mu } = await model.encode([out.from.canonicalSmiles, out.to.canonicalSmiles]);
+    const dim = model.latentDim;
+    const z = interpolationPath(mu.slice(0, dim), mu.slice(dim), [first.t], 'SLERP');
+    const [beams] = await model.decodeBeams(z, 1, { beamWidth });
+    const ends = new Set([out.from.canonicalSmiles, out.to.canonicalSmiles]);
+    const expected = beams.map((b) => chem.canonical(b.smiles)).find((c) => c !== null && !ends.has(c));
+    expect(first.canonicalSmiles).toBe(expected);
   });
 });

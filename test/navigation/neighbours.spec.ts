@@ -61,6 +61,9 @@ describe('radius adaptation (scripted model)', () => {
       directions: null,
       encode: async () => ({ mu: new Float32Array([0, 0]), logvar: new Float32Array([0, 0]) }),
       decode: async (_z: Float32Array, batch: number) => Array.from({ length: batch }, () => script[k++ % script.length]),
+      decodeBeams: async () => {
+        throw new Error('the scripted model decodes greedily only');
+      },
     };
   }
   let chem: ChemService;

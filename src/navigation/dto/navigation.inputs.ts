@@ -4,6 +4,8 @@ import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsPos
 import { LIMITS } from '../../config/config';
 import { DEFAULT_NEIGHBOUR_RADIUS } from '../neighbours';
 import { DEFAULT_OPTIMIZER_SIGMA } from '../optimization';
+import { DEFAULT_BEAM_WIDTH } from '../decoding-choice';
+import { MAX_BEAM_WIDTH } from '../../model/beam';
 import { OPTIMIZER_KINDS, OptimizerKind as OptimizerKindT } from '../../optim/factory';
 import { ScoringInput } from '../../scoring/dto/scoring.inputs';
 import { OptimizerKind } from '../../scoring/models/scoring.enums';
@@ -38,6 +40,19 @@ export class InterpolateInput {
   @Min(0)
   @Max(2 ** 31 - 1)
   seed!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      `Decode the path points with beam search, this many beams per point (1..${MAX_BEAM_WIDTH}), each point taking its most probable beam that is valid and ` +
+      `new to the path; the beams count against the ${LIMITS.interpolationAttempts} decodes per point, so fewer sampled retries remain. Null (default): greedy. ` +
+      'Validity and latency by beam width: README "Interpolation with beam search".',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BEAM_WIDTH)
+  beamWidth?: number | null;
 }
 
 @InputType({ description: 'What to optimise.' })
@@ -165,6 +180,12 @@ export class DecodingInput {
   @Min(1)
   @Max(LIMITS.maxSampleTopK)
   topK?: number | null;
+
+  @Field(() => Int, { defaultValue: DEFAULT_BEAM_WIDTH, description: `Beams per point for BEAM (1..${MAX_BEAM_WIDTH}). Ignored by GREEDY and SAMPLE.` })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_BEAM_WIDTH)
+  beamWidth!: number;
 }
 
 @InputType({ description: 'Sample distinct valid molecules around a molecule in latent space.' })

@@ -30,12 +30,13 @@ registerEnumType(ObjectiveKind, {
 export enum DecodeSource {
   INPUT = 'INPUT',
   GREEDY = 'GREEDY',
+  BEAM = 'BEAM',
   SAMPLED = 'SAMPLED',
   NONE = 'NONE',
 }
 registerEnumType(DecodeSource, {
   name: 'DecodeSource',
-  description: 'INPUT: the endpoint molecule itself. GREEDY: greedy decode of the path point. SAMPLED: a retry (temperature sampling around the point). NONE: no distinct valid molecule within the attempt budget.',
+  description: 'INPUT: the endpoint molecule itself. GREEDY: greedy decode of the path point. BEAM: a beam of beam search at the path point (beamWidth given). SAMPLED: a retry (temperature sampling around the point). NONE: no distinct valid molecule within the attempt budget.',
 });
 
 @ObjectType({ description: 'One point of an interpolation path.' })
@@ -179,10 +180,11 @@ export class OptimizationResult {
 export enum DecodeStrategy {
   GREEDY = 'GREEDY',
   SAMPLE = 'SAMPLE',
+  BEAM = 'BEAM',
 }
 registerEnumType(DecodeStrategy, {
   name: 'DecodeStrategy',
-  description: 'GREEDY: most likely token at each step (deterministic). SAMPLE: draw each token from the softmax at the given temperature, optionally among the top-k tokens (seeded).',
+  description: 'GREEDY: most likely token at each step (deterministic). SAMPLE: draw each token from the softmax at the given temperature, optionally among the top-k tokens (seeded). BEAM: beam search with beamWidth beams per point, keeping the most probable beam that RDKit parses (deterministic, about beamWidth times the decoding work of GREEDY; with smiles-gru-vae-v2 and width 5, 98.5% of prior-sample decodes are valid against 85% greedy, and 78.5% of the ZINC250k test split is reconstructed against 71.2%: README "Model").',
 });
 
 @ObjectType({ description: 'A molecule found near the query in latent space.' })
