@@ -117,6 +117,22 @@ const alts = (page: Page, selector: string) => page.locator(selector).evaluateAl
     await shot(page, 'candidate', '[data-view=candidate] h1');
   });
 
+  it('decodes the path with beam search when the Decoding field asks for it, and says so per point', async () => {
+    await page.goto(`${wb.baseUrl}#/interpolate`);
+    await page.getByLabel('From', { exact: true }).fill('aspirin');
+    await page.getByLabel('To', { exact: true }).fill('imatinib');
+    await page.getByLabel('Steps').fill('6');
+    await page.getByLabel('Decoding').selectOption('3');
+    await page.getByRole('button', { name: 'Interpolate' }).click();
+    const strip = page.locator('ol.strip > li');
+    await strip.first().locator('img').waitFor();
+    expect(await strip.count()).toBe(7);
+    const sources = await page.locator('ol.strip p.t .muted').allTextContents();
+    expect(sources[0]).toBe('input');
+    expect(sources.filter((x) => x === 'beam').length).toBeGreaterThanOrEqual(3);
+    expect(sources.filter((x) => x === 'greedy')).toEqual([]);
+  });
+
   it('shows why an invalid SMILES is rejected, next to the input, and keeps working by keyboard', async () => {
     await page.goto(`${wb.baseUrl}#/interpolate`);
     const from = page.getByLabel('From', { exact: true });

@@ -35,6 +35,7 @@ export function InterpolateView() {
   const [steps, setSteps] = useState('8');
   const [method, setMethod] = useState('SLERP');
   const [seed, setSeed] = useState('0');
+  const [beams, setBeams] = useState('');
   const [busy, setBusy] = useState<AbortController | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [result, setResult] = useState<Result | null>(null);
@@ -46,7 +47,7 @@ export function InterpolateView() {
     setBusy(ctrl);
     setError(null);
     try {
-      const input = { from: from.trim(), to: to.trim(), steps: Number(steps), method, seed: Number(seed) };
+      const input = { from: from.trim(), to: to.trim(), steps: Number(steps), method, seed: Number(seed), beamWidth: beams ? Number(beams) : null };
       const d = await gql<{ interpolate: Interpolation }>(INTERPOLATE, { input }, ctrl.signal);
       const r = await gql<{ run: { candidates: RunCandidate[] } }>(RUN_CANDIDATES, { id: d.interpolate.runId, w: 220, h: 160 }, ctrl.signal);
       setResult({ interpolation: d.interpolate, byIndex: new Map(r.run.candidates.map((c) => [c.position, c])) });
@@ -86,6 +87,8 @@ export function InterpolateView() {
         <${NumberField} id="interp-steps" label="Steps" value=${steps} min=${2} max=${50} onInput=${setSteps} error=${stepsError}
           hint="2..50 intervals; the path has steps + 1 points." />
         <${SelectField} id="interp-method" label="Method" value=${method} options=${['SLERP', 'LINEAR']} onChange=${setMethod} />
+        <${SelectField} id="interp-decoding" label="Decoding" value=${beams} onChange=${setBeams}
+          options=${[{ value: '', label: 'greedy' }, ...['3', '5', '10'].map((k) => ({ value: k, label: `beam search, ${k} beams` }))]} />
         <${NumberField} id="interp-seed" label="Seed" value=${seed} onInput=${setSeed} hint="Seed of the retries (same seed, same path)." />
       </div>
       <div class="actions">
